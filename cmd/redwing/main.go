@@ -1,0 +1,52 @@
+// Command redwing runs a Redwing server.
+//
+//	redwing [/path/to/redis.conf] [--port 6379] [--bind 127.0.0.1] [--requirepass pw] ...
+//
+// Every redis.conf directive can be given as --name value, as with redis-server.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/redwingdb/redwing/internal/config"
+	"github.com/redwingdb/redwing/internal/server"
+)
+
+func main() {
+	args := os.Args[1:]
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		fmt.Println("Usage: redwing [/path/to/redis.conf] [--config FILE] [--<directive> <value> ...]")
+		fmt.Println("Examples: redwing --port 7777 --requirepass secret; redwing redis.conf --loglevel verbose")
+		return
+	}
+	if len(args) > 0 && (args[0] == "-v" || args[0] == "--version") {
+		fmt.Println("Redwing server v=" + server.Version)
+		return
+	}
+	// --config FILE is an alias for the positional config file.
+	for i := 0; i+1 < len(args); i++ {
+		if args[i] == "--config" {
+			file := args[i+1]
+			args = append([]string{file}, append(args[:i:i], args[i+2:]...)...)
+			break
+		}
+	}
+	cfg := config.New()
+	if err := cfg.ApplyArgs(args); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintln(os.Stderr, "warning:", w)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := server.Run(ctx, cfg); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

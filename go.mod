@@ -1,0 +1,3 @@
+module github.com/redwingdb/redwing
+
+go 1.26.8

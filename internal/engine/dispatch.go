@@ -1,0 +1,316 @@
+package engine
+
+import (
+	"strings"
+	"time"
+
+	"github.com/redwingdb/redwing/internal/command"
+	"github.com/redwingdb/redwing/internal/errs"
+)
+
+// keyBuf is per-call scratch for key indexes and shard indexes.
+type keyBuf struct {
+	keys   [16]int
+	shards [16]int
+}
+
+// Exec runs one parsed request for client c, writing the reply to c.W.
+// It applies Redis's processCommand checks in order.
+func (e *Engine) Exec(c *Client, argv [][]byte) {
+	if len(argv) == 0 {
+		return
+	}
+	e.Stats.Commands.Add(1)
+	c.LastActive.Store(time.Now().UnixMilli())
+	w := &c.W
+	mark := w.Len()
+	replyMode := c.ReplyMode
+	skip := c.skipNext
+	c.skipNext = false
+	e.exec(c, argv)
+	// CLIENT REPLY OFF|SKIP drop what the command wrote (but not the
+	// reply of CLIENT REPLY ON itself, which switched the mode back).
+	if (replyMode == ReplyOff && c.ReplyMode == ReplyOff) || skip {
+		w.Buf = w.Buf[:mark]
+	}
+}
+
+func (e *Engine) exec(c *Client, argv [][]byte) {
+	cmd, errMsg := e.resolve(argv)
+	if cmd == nil {
+		e.reject(c, errMsg)
+		return
+	}
+	spec := cmd.Spec
+	if !c.Authed && !spec.Has(command.FlagNoAuth) {
+		e.reject(c, string(errs.NoAuth))
+		return
+	}
+	if c.Multi != nil && spec.Has(command.FlagNoMulti) {
+		e.reject(c, "ERR Command not allowed inside a transaction")
+		return
+	}
+	if c.Multi != nil && !isTxControl(spec.Name) {
+		c.Multi.Queue = append(c.Multi.Queue, QueuedCmd{Cmd: cmd, Argv: copyArgv(argv)})
+		c.W.Simple("QUEUED")
+		return
+	}
+	e.call(c, cmd, argv)
+}
+
+func isTxControl(name string) bool {
+	switch name {
+	case "exec", "discard", "multi", "watch", "quit", "reset":
+		return true
+	}
+	return false
+}
+
+func copyArgv(argv [][]byte) [][]byte {
+	n := 0
+	for _, a := range argv {
+		n += len(a)
+	}
+	buf := make([]byte, 0, n)
+	out := make([][]byte, len(argv))
+	for i, a := range argv {
+		buf = append(buf, a...)
+		out[i] = buf[len(buf)-len(a) : len(buf) : len(buf)]
+	}
+	return out
+}
+
+// reject writes a gate error; inside MULTI it also dooms the transaction.
+func (e *Engine) reject(c *Client, msg string) {
+	if c.Multi != nil {
+		c.Multi.Aborted = true
+	}
+	e.Stats.CountError(msg)
+	c.W.Error(msg)
+}
+
+// resolve finds the command (or subcommand) and checks arity.
+func (e *Engine) resolve(argv [][]byte) (*Command, string) {
+	cmd := lookup(e.table, argv[0])
+	if cmd == nil {
+		return nil, unknownCommand(argv)
+	}
+	if cmd.Subs != nil && len(argv) >= 2 {
+		sub := cmd.Subs[strings.ToLower(string(argv[1]))]
+		if sub == nil {
+			return nil, "ERR unknown subcommand '" + trunc(string(argv[1]), 128) + "'. Try " + strings.ToUpper(string(argv[0])) + " HELP."
+		}
+		cmd = sub
+	}
+	if !cmd.Spec.CheckArity(len(argv)) || cmd.Proc == nil {
+		return nil, "ERR wrong number of arguments for '" + cmd.Spec.Name + "' command"
+	}
+	return cmd, ""
+}
+
+func trunc(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+func unknownCommand(argv [][]byte) string {
+	var args strings.Builder
+	for i := 1; i < len(argv) && args.Len() < 128; i++ {
+		args.WriteByte('\'')
+		args.WriteString(trunc(string(argv[i]), 128-args.Len()))
+		args.WriteString("' ")
+	}
+	return "ERR unknown command '" + trunc(string(argv[0]), 128) + "', with args beginning with: " + args.String()
+}
+
+// call executes a resolved command with its locks.
+func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
+	e.waitPause(cmd)
+	ctx := Ctx{E: e, C: c, Cmd: cmd, Argv: argv, W: &c.W}
+	ks := e.KS
+	start := time.Now()
+	if cmd.Exclusive {
+		ks.LockWorld()
+		ctx.Exclusive = true
+		ctx.DB = ks.DB(c.DB)
+		cmd.Proc(&ctx)
+		e.finish(&ctx)
+		ks.UnlockWorld()
+	} else {
+		ks.RLockWorld()
+		ctx.DB = ks.DB(c.DB)
+		if cmd.SelfLocking {
+			cmd.Proc(&ctx)
+			e.finish(&ctx)
+		} else {
+			var kb keyBuf
+			keys, err := command.AppendKeys(kb.keys[:0], cmd.Spec, argv)
+			if err != nil {
+				// The handler will reject the arguments; run it alone so
+				// that whatever it reads is consistent.
+				ks.RUnlockWorld()
+				ks.LockWorld()
+				ctx.Exclusive = true
+				cmd.Proc(&ctx)
+				e.finish(&ctx)
+				ks.UnlockWorld()
+				e.account(&ctx, start)
+				return
+			}
+			shards := kb.shards[:0]
+			for _, k := range keys {
+				shards = append(shards, ks.ShardOf(argv[k]))
+			}
+			shards = sortShards(shards)
+			db := ctx.DB
+			db.LockShards(shards)
+			cmd.Proc(&ctx)
+			e.finish(&ctx)
+			db.UnlockShards(shards)
+		}
+		ks.RUnlockWorld()
+	}
+	e.account(&ctx, start)
+}
+
+func sortShards(s []int) []int {
+	// insertion sort + dedupe: key counts are small
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	if len(s) < 2 {
+		return s
+	}
+	out := s[:1]
+	for _, v := range s[1:] {
+		if v != out[len(out)-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// finish propagates the command's effects while its locks are held.
+func (e *Engine) finish(ctx *Ctx) {
+	if ctx.inMulti {
+		return
+	}
+	if !e.hasSinks.Load() {
+		return
+	}
+	if ctx.rewritten {
+		if len(ctx.effects) > 0 {
+			e.emit(ctx.effects)
+		}
+		return
+	}
+	if ctx.dirty > 0 {
+		e.emit([]Effect{{DB: ctx.DB.ID, Argv: copyArgv(ctx.Argv)}})
+	}
+}
+
+func (e *Engine) account(ctx *Ctx, start time.Time) {
+	st := &ctx.Cmd.Stats
+	st.Calls.Add(1)
+	st.Usec.Add(time.Since(start).Microseconds())
+	if ctx.failed {
+		st.Failed.Add(1)
+	}
+	ctx.C.LastCmd.Store(ctx.Cmd.Spec.Name)
+}
+
+// ExecMulti runs a queued transaction atomically. It is called by EXEC
+// with no locks held.
+func (e *Engine) ExecMulti(c *Client, queue []QueuedCmd) {
+	ks := e.KS
+	ks.LockWorld()
+	defer ks.UnlockWorld()
+	c.W.Array(len(queue))
+	var effects []Effect
+	wrote := false
+	for _, q := range queue {
+		ctx := Ctx{E: e, C: c, Cmd: q.Cmd, Argv: q.Argv, W: &c.W, DB: ks.DB(c.DB), Exclusive: true, inMulti: true}
+		start := time.Now()
+		q.Cmd.Proc(&ctx)
+		e.account(&ctx, start)
+		if e.hasSinks.Load() {
+			if ctx.rewritten {
+				effects = append(effects, ctx.effects...)
+			} else if ctx.dirty > 0 {
+				effects = append(effects, Effect{DB: ctx.DB.ID, Argv: copyArgv(q.Argv)})
+			}
+		}
+		if ctx.dirty > 0 {
+			wrote = true
+		}
+	}
+	if wrote && len(effects) > 0 {
+		db := effects[0].DB
+		batch := make([]Effect, 0, len(effects)+2)
+		batch = append(batch, Effect{DB: db, Argv: [][]byte{[]byte("MULTI")}})
+		batch = append(batch, effects...)
+		batch = append(batch, Effect{DB: effects[len(effects)-1].DB, Argv: [][]byte{[]byte("EXEC")}})
+		e.emit(batch)
+	}
+}
+
+// waitPause blocks while CLIENT PAUSE applies to cmd.
+func (e *Engine) waitPause(cmd *Command) {
+	if !e.paused.Load() {
+		return
+	}
+	e.pauseMu.Lock()
+	for e.pauseUntil != 0 {
+		now := time.Now().UnixMilli()
+		if now >= e.pauseUntil {
+			e.pauseUntil = 0
+			e.paused.Store(false)
+			break
+		}
+		if !e.pauseAll && !cmd.Spec.Has(command.FlagWrite) && !cmd.Spec.Has(command.FlagMayReplicate) {
+			break
+		}
+		until := e.pauseUntil
+		e.pauseMu.Unlock()
+		t := time.NewTimer(time.Duration(until-now) * time.Millisecond)
+		done := make(chan struct{})
+		go func() {
+			select {
+			case <-t.C:
+				e.pauseMu.Lock()
+				e.pauseCond.Broadcast()
+				e.pauseMu.Unlock()
+			case <-done:
+			}
+		}()
+		e.pauseMu.Lock()
+		if e.pauseUntil != 0 && time.Now().UnixMilli() < e.pauseUntil {
+			e.pauseCond.Wait()
+		}
+		close(done)
+		t.Stop()
+	}
+	e.pauseMu.Unlock()
+}
+
+// Pause implements CLIENT PAUSE: all=false pauses only writes.
+func (e *Engine) Pause(until int64, all bool) {
+	e.pauseMu.Lock()
+	e.pauseUntil = until
+	e.pauseAll = all
+	e.paused.Store(true)
+	e.pauseMu.Unlock()
+}
+
+// Unpause implements CLIENT UNPAUSE.
+func (e *Engine) Unpause() {
+	e.pauseMu.Lock()
+	e.pauseUntil = 0
+	e.paused.Store(false)
+	e.pauseCond.Broadcast()
+	e.pauseMu.Unlock()
+}

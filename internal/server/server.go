@@ -1,0 +1,383 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redwingdb/redwing/internal/clock"
+	"github.com/redwingdb/redwing/internal/config"
+	"github.com/redwingdb/redwing/internal/engine"
+	"github.com/redwingdb/redwing/internal/keyspace"
+	"github.com/redwingdb/redwing/internal/resp"
+
+	_ "github.com/redwingdb/redwing/internal/commands" // register command handlers
+)
+
+// Server is a running Redwing instance.
+type Server struct {
+	Cfg *config.Config
+	Eng *engine.Engine
+	KS  *keyspace.Keyspace
+	Log *log.Logger
+
+	listeners  []net.Listener
+	listenAddr string
+	wg         sync.WaitGroup
+	quit       chan struct{}
+	closeOnce  sync.Once
+	done       chan struct{}
+
+	connsMu sync.Mutex
+	conns   map[net.Conn]struct{}
+}
+
+// Options adjust a server beyond its configuration (tests inject a clock).
+type Options struct {
+	// ListenAddr, when set, replaces bind/port with one TCP address
+	// (port 0 picks a free port).
+	ListenAddr string
+	Clock      clock.Clock
+	Logger     *log.Logger
+}
+
+// New builds a server from cfg without listening yet.
+func New(cfg *config.Config, opt Options) (*Server, error) {
+	clk := opt.Clock
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	lg := opt.Logger
+	if lg == nil {
+		lg = log.New(os.Stderr, "", log.LstdFlags)
+	}
+	ks := keyspace.New(int(cfg.Int("databases")), clk)
+	eng, err := engine.New(ks, cfg)
+	if err != nil {
+		return nil, err
+	}
+	var id [20]byte
+	rand.Read(id[:])
+	eng.RunID = hex.EncodeToString(id[:])
+	s := &Server{Cfg: cfg, Eng: eng, KS: ks, Log: lg, quit: make(chan struct{}), done: make(chan struct{}), conns: map[net.Conn]struct{}{}}
+	s.listenAddr = opt.ListenAddr
+	eng.Shutdown = s.shutdownFromCommand
+	return s, nil
+}
+
+// Listen opens the configured listeners.
+func (s *Server) Listen() error {
+	if s.listenAddr != "" {
+		ln, err := net.Listen("tcp", s.listenAddr)
+		if err != nil {
+			return err
+		}
+		s.listeners = append(s.listeners, ln)
+		s.Eng.Port = ln.Addr().(*net.TCPAddr).Port
+		return nil
+	}
+	port := s.Cfg.Int("port")
+	binds := strings.Fields(s.Cfg.String("bind"))
+	if len(binds) == 0 {
+		binds = []string{"127.0.0.1"}
+	}
+	if port != 0 {
+		for _, b := range binds {
+			optional := strings.HasPrefix(b, "-")
+			b = strings.TrimPrefix(b, "-")
+			if b == "*" {
+				b = ""
+			}
+			ln, err := net.Listen("tcp", net.JoinHostPort(b, strconv.FormatInt(port, 10)))
+			if err != nil {
+				if optional {
+					continue
+				}
+				s.closeListeners()
+				return err
+			}
+			s.listeners = append(s.listeners, ln)
+		}
+	}
+	if us := s.Cfg.String("unixsocket"); us != "" {
+		os.Remove(us)
+		ln, err := net.Listen("unix", us)
+		if err != nil {
+			s.closeListeners()
+			return err
+		}
+		if perm, err := strconv.ParseUint(s.Cfg.String("unixsocketperm"), 8, 32); err == nil && perm != 0 {
+			os.Chmod(us, os.FileMode(perm))
+		}
+		s.listeners = append(s.listeners, ln)
+	}
+	if len(s.listeners) == 0 {
+		return errors.New("no listeners configured")
+	}
+	if tcp, ok := s.listeners[0].Addr().(*net.TCPAddr); ok {
+		s.Eng.Port = tcp.Port
+	}
+	return nil
+}
+
+func (s *Server) closeListeners() {
+	for _, ln := range s.listeners {
+		ln.Close()
+	}
+}
+
+// Addr returns the first listener's address.
+func (s *Server) Addr() string {
+	if len(s.listeners) == 0 {
+		return ""
+	}
+	return s.listeners[0].Addr().String()
+}
+
+// Serve accepts connections until Close. It returns after all connections ended.
+func (s *Server) Serve() {
+	for _, ln := range s.listeners {
+		s.wg.Add(1)
+		go s.acceptLoop(ln)
+	}
+	s.wg.Add(1)
+	go s.cron()
+	<-s.quit
+	s.closeListeners()
+	s.connsMu.Lock()
+	for c := range s.conns {
+		c.Close()
+	}
+	s.connsMu.Unlock()
+	s.wg.Wait()
+	close(s.done)
+}
+
+// Close stops the server and waits for it to finish.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() { close(s.quit) })
+	<-s.done
+	return nil
+}
+
+// Done is closed when the server stopped.
+func (s *Server) Done() <-chan struct{} { return s.done }
+
+func (s *Server) shutdownFromCommand(save bool) error {
+	s.Log.Printf("User requested shutdown...")
+	go s.closeOnce.Do(func() { close(s.quit) })
+	return nil
+}
+
+// Run starts a server from cfg and serves until ctx is cancelled.
+func Run(ctx context.Context, cfg *config.Config) error {
+	s, err := New(cfg, Options{})
+	if err != nil {
+		return err
+	}
+	if err := s.Listen(); err != nil {
+		return err
+	}
+	s.Log.Printf("Redwing ready to accept connections on %s", s.Addr())
+	go func() {
+		select {
+		case <-ctx.Done():
+			s.Close()
+		case <-s.done:
+		}
+	}()
+	s.Serve()
+	return nil
+}
+
+func (s *Server) acceptLoop(ln net.Listener) {
+	defer s.wg.Done()
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			select {
+			case <-s.quit:
+				return
+			default:
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+			continue
+		}
+		if max := s.Cfg.Int("maxclients"); max > 0 && int64(s.Eng.NumClients()) >= max {
+			s.Eng.Stats.RejectedConns.Add(1)
+			io.WriteString(nc, "-ERR max number of clients reached\r\n")
+			nc.Close()
+			continue
+		}
+		if tc, ok := nc.(*net.TCPConn); ok {
+			tc.SetNoDelay(true)
+			if ka := s.Cfg.Int("tcp-keepalive"); ka > 0 {
+				tc.SetKeepAlive(true)
+				tc.SetKeepAlivePeriod(time.Duration(ka) * time.Second)
+			}
+		}
+		s.connsMu.Lock()
+		s.conns[nc] = struct{}{}
+		s.connsMu.Unlock()
+		s.wg.Add(1)
+		go s.serveConn(nc)
+	}
+}
+
+const (
+	readChunk    = 16 * 1024
+	flushAtBytes = 256 * 1024
+)
+
+func (s *Server) serveConn(nc net.Conn) {
+	defer s.wg.Done()
+	laddr := ""
+	if nc.LocalAddr() != nil {
+		laddr = nc.LocalAddr().String()
+	}
+	raddr := ""
+	if nc.RemoteAddr() != nil {
+		raddr = nc.RemoteAddr().String()
+	}
+	c := s.Eng.NewClient(nc, raddr, laddr, 0)
+	defer func() {
+		s.Eng.RemoveClient(c)
+		nc.Close()
+		s.connsMu.Lock()
+		delete(s.conns, nc)
+		s.connsMu.Unlock()
+	}()
+	buf := make([]byte, 0, readChunk)
+	args := make([][]byte, 0, 16)
+	for {
+		if cap(buf)-len(buf) < readChunk/4 {
+			limit := s.Cfg.Int("client-query-buffer-limit")
+			if int64(len(buf)) >= limit {
+				s.Log.Printf("Closing client that reached max query buffer length (qbuf=%d)", len(buf))
+				return
+			}
+			nb := make([]byte, len(buf), 2*cap(buf)+readChunk)
+			copy(nb, buf)
+			buf = nb
+		}
+		n, err := nc.Read(buf[len(buf):cap(buf)])
+		if n > 0 {
+			s.Eng.Stats.NetInputBytes.Add(int64(n))
+			buf = buf[:len(buf)+n]
+			c.QueryBufLen.Store(int64(len(buf)))
+			pos := 0
+			for pos < len(buf) && !c.Closing && !c.Killed() {
+				lim := &resp.DefaultLimits
+				if !c.Authed {
+					lim = &resp.UnauthLimits
+				} else if mb := s.Cfg.Int("proto-max-bulk-len"); mb != resp.DefaultLimits.MaxBulk {
+					l := resp.DefaultLimits
+					l.MaxBulk = mb
+					lim = &l
+				}
+				var used int
+				var perr error
+				args, used, perr = resp.Parse(buf[pos:], args, lim)
+				if perr == resp.ErrIncomplete {
+					break
+				}
+				if perr != nil {
+					c.W.Error(perr.Error())
+					s.Eng.Stats.CountError(perr.Error())
+					c.Closing = true
+					break
+				}
+				pos += used
+				if len(args) == 0 {
+					continue
+				}
+				s.Eng.Exec(c, args)
+				if c.W.Len() >= flushAtBytes {
+					if !s.flush(nc, c) {
+						return
+					}
+				}
+			}
+			if pos > 0 {
+				rest := copy(buf, buf[pos:])
+				buf = buf[:rest]
+				if cap(buf) > 1<<20 && rest < readChunk {
+					nb := make([]byte, rest, readChunk)
+					copy(nb, buf)
+					buf = nb
+				}
+			}
+			c.QueryBufLen.Store(int64(len(buf)))
+			if !s.flush(nc, c) || c.Closing || c.Killed() {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (s *Server) flush(nc net.Conn, c *engine.Client) bool {
+	if c.W.Len() == 0 {
+		return true
+	}
+	n, err := nc.Write(c.W.Buf)
+	s.Eng.Stats.NetOutputBytes.Add(int64(n))
+	if cap(c.W.Buf) > 1<<20 {
+		c.W.Buf = make([]byte, 0, 16*1024)
+	} else {
+		c.W.Reset()
+	}
+	return err == nil
+}
+
+// cron runs periodic work: active expiry at hz times per second.
+func (s *Server) cron() {
+	defer s.wg.Done()
+	hz := s.Cfg.Int("hz")
+	if hz <= 0 {
+		hz = 10
+	}
+	t := time.NewTicker(time.Second / time.Duration(hz))
+	defer t.Stop()
+	cursor := 0
+	for {
+		select {
+		case <-s.quit:
+			return
+		case <-t.C:
+			// Redis's slow cycle spends up to 25% CPU; a key budget keeps
+			// each pass short and repeats while many keys were stale.
+			for i := 0; i < 16; i++ {
+				if s.KS.ActiveExpireCycle(&cursor, 2000) == 0 {
+					break
+				}
+			}
+		}
+	}
+}
+
+// String describes the server for logs.
+func (s *Server) String() string { return fmt.Sprintf("redwing@%s", s.Addr()) }
+
+// Version is the Redis version Redwing reports; clients such as BullMQ
+// gate features on it.
+const Version = engine.RedisVersion
