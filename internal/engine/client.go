@@ -47,7 +47,7 @@ type Client struct {
 
 	conn Conn
 
-	LastCmd     atomic.Value // string
+	lastCmd     atomic.Pointer[string]
 	LastActive  atomic.Int64 // unix ms
 	killed      atomic.Bool
 	QueryBufLen atomic.Int64
@@ -73,6 +73,14 @@ type MultiState struct {
 type QueuedCmd struct {
 	Cmd  *Command
 	Argv [][]byte
+}
+
+// LastCmd returns the name of the last command the client ran ("NULL" before any).
+func (c *Client) LastCmd() string {
+	if p := c.lastCmd.Load(); p != nil {
+		return *p
+	}
+	return "NULL"
 }
 
 // Name returns the client name (CLIENT SETNAME).

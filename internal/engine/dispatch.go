@@ -21,7 +21,6 @@ func (e *Engine) Exec(c *Client, argv [][]byte) {
 		return
 	}
 	e.Stats.Commands.Add(1)
-	c.LastActive.Store(time.Now().UnixMilli())
 	w := &c.W
 	mark := w.Len()
 	replyMode := c.ReplyMode
@@ -216,11 +215,13 @@ func (e *Engine) finish(ctx *Ctx) {
 func (e *Engine) account(ctx *Ctx, start time.Time) {
 	st := &ctx.Cmd.Stats
 	st.Calls.Add(1)
-	st.Usec.Add(time.Since(start).Microseconds())
+	now := time.Now()
+	st.Usec.Add(now.Sub(start).Microseconds())
+	ctx.C.LastActive.Store(now.UnixMilli())
 	if ctx.failed {
 		st.Failed.Add(1)
 	}
-	ctx.C.LastCmd.Store(ctx.Cmd.Spec.Name)
+	ctx.C.lastCmd.Store(&ctx.Cmd.Spec.Name)
 }
 
 // ExecMulti runs a queued transaction atomically. It is called by EXEC

@@ -180,7 +180,6 @@ func (e *Engine) NewClient(conn Conn, addr, laddr string, fd int) *Client {
 	c.W.Proto = 2
 	c.Authed = e.Cfg.String("requirepass") == ""
 	c.User = "default"
-	c.LastCmd.Store("NULL")
 	c.LastActive.Store(time.Now().UnixMilli())
 	c.unblock = make(chan unblockReq, 1)
 	e.clientsMu.Lock()
