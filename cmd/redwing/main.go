@@ -36,6 +36,12 @@ func main() {
 		}
 	}
 	cfg := config.New()
+	// Redis's built-in default binds every interface; a server started
+	// without configuration should only be reachable locally.
+	if err := cfg.Set("bind", "127.0.0.1 -::1"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	if err := cfg.ApplyArgs(args); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -134,13 +134,13 @@ type KeySpec struct {
 	BeginUnknown    bool
 
 	// Find keys: range (LastKey/KeyStep/Limit) or keynum (KeyNumIdx/FirstKey/KeyStep).
-	FindKeynum   bool
-	FindUnknown  bool
-	LastKey      int
-	KeyStep      int
-	Limit        int
-	KeyNumIdx    int
-	FirstKey     int
+	FindKeynum  bool
+	FindUnknown bool
+	LastKey     int
+	KeyStep     int
+	Limit       int
+	KeyNumIdx   int
+	FirstKey    int
 }
 
 // Arg is one argument in COMMAND DOCS.
@@ -184,6 +184,9 @@ type Spec struct {
 	ReplacedBy      string
 	History         []History
 	Args            []Arg
+
+	// keys is derived from KeySpecs by the registry (see getkeys.go).
+	keys keyInfo
 }
 
 // Has reports whether the spec has flag f.

@@ -283,14 +283,12 @@ func (s *Server) serveConn(nc net.Conn) {
 			buf = buf[:len(buf)+n]
 			c.QueryBufLen.Store(int64(len(buf)))
 			pos := 0
+			authLim := resp.DefaultLimits
+			authLim.MaxBulk = s.Cfg.Int("proto-max-bulk-len")
 			for pos < len(buf) && !c.Closing && !c.Killed() {
-				lim := &resp.DefaultLimits
+				lim := &authLim
 				if !c.Authed {
 					lim = &resp.UnauthLimits
-				} else if mb := s.Cfg.Int("proto-max-bulk-len"); mb != resp.DefaultLimits.MaxBulk {
-					l := resp.DefaultLimits
-					l.MaxBulk = mb
-					lim = &l
 				}
 				var used int
 				var perr error
