@@ -8,7 +8,9 @@ package redwing
 
 import (
 	"fmt"
+	"net"
 	"strconv"
+	"strings"
 
 	"github.com/redwingdb/redwing/internal/config"
 	"github.com/redwingdb/redwing/internal/server"
@@ -62,11 +64,13 @@ func Start(c Config) (*Server, error) {
 	if err := cfg.ApplyArgs(args); err != nil {
 		return nil, fmt.Errorf("redwing: %w", err)
 	}
-	host := cfg.String("bind")
-	if host == "" || host == "*" {
-		host = "127.0.0.1"
+	// An embedded server listens on one address: the first bind address,
+	// loopback unless Bind says otherwise.
+	host := "127.0.0.1"
+	if c.Bind != "" {
+		host = firstField(c.Bind)
 	}
-	s, err := server.New(cfg, server.Options{ListenAddr: fmt.Sprintf("%s:%d", firstField(host), c.Port)})
+	s, err := server.New(cfg, server.Options{ListenAddr: net.JoinHostPort(host, strconv.Itoa(c.Port))})
 	if err != nil {
 		return nil, err
 	}
@@ -80,11 +84,13 @@ func Start(c Config) (*Server, error) {
 func firstField(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] == ' ' {
-			return s[:i]
+			s = s[:i]
+			break
 		}
 	}
-	if len(s) > 0 && s[0] == '-' {
-		return s[1:]
+	s = strings.TrimPrefix(s, "-")
+	if s == "*" {
+		return "0.0.0.0"
 	}
 	return s
 }

@@ -53,6 +53,11 @@ type Client struct {
 	QueryBufLen atomic.Int64
 	unblock     chan unblockReq
 
+	// Blocking operations (blocking.go): the wait in progress, and
+	// whether blocking commands must not block (scripts set it).
+	bw           atomic.Pointer[Waiter]
+	DenyBlocking bool
+
 	mu struct {
 		sync.Mutex
 		name    string
@@ -67,7 +72,33 @@ type unblockReq struct{ err bool }
 type MultiState struct {
 	Queue   []QueuedCmd
 	Aborted bool
+
+	// n and mem mirror len(Queue) and the queued argv bytes for CLIENT
+	// LIST, which reads them from other connections' goroutines.
+	n, mem atomic.Int64
 }
+
+// noteQueued records one more queued command (argv_len_sums in Redis:
+// argument bytes plus one pointer per argument).
+func (m *MultiState) noteQueued(argv [][]byte) {
+	sz := int64(8 * len(argv))
+	for _, a := range argv {
+		sz += int64(len(a))
+	}
+	m.mem.Add(sz)
+	m.n.Add(1)
+}
+
+// Len returns the number of queued commands; safe from any goroutine.
+func (m *MultiState) Len() int64 { return m.n.Load() }
+
+// Mem returns the memory accounted to the queued commands (CLIENT LIST
+// multi-mem); safe from any goroutine.
+func (m *MultiState) Mem() int64 { return m.mem.Load() }
+
+// SkipNextReply implements CLIENT REPLY SKIP: the reply of the next
+// command is dropped.
+func (c *Client) SkipNextReply() { c.skipNext = true }
 
 // QueuedCmd is one command queued by MULTI.
 type QueuedCmd struct {

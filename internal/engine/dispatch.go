@@ -27,30 +27,42 @@ func (e *Engine) Exec(c *Client, argv [][]byte) {
 	skip := c.skipNext
 	c.skipNext = false
 	e.exec(c, argv)
+	e.ServeReady() // wake clients blocked on keys this unit made ready (blocking.go)
 	// CLIENT REPLY OFF|SKIP drop what the command wrote (but not the
 	// reply of CLIENT REPLY ON itself, which switched the mode back).
 	if (replyMode == ReplyOff && c.ReplyMode == ReplyOff) || skip {
 		w.Buf = w.Buf[:mark]
 	}
+	e.afterExec(c, skip) // MONITOR: activation and reply routing (monitor.go)
 }
 
 func (e *Engine) exec(c *Client, argv [][]byte) {
+	if isSecurityAttack(argv[0]) { // POST / Host: (conn_state.go)
+		e.securityWarning(c)
+		return
+	}
 	cmd, errMsg := e.resolve(argv)
 	if cmd == nil {
-		e.reject(c, errMsg)
+		e.rejectArgv(c, argv, errMsg)
 		return
 	}
 	spec := cmd.Spec
 	if !c.Authed && !spec.Has(command.FlagNoAuth) {
-		e.reject(c, string(errs.NoAuth))
+		e.rejectArgv(c, argv, string(errs.NoAuth))
 		return
 	}
 	if c.Multi != nil && spec.Has(command.FlagNoMulti) {
-		e.reject(c, "ERR Command not allowed inside a transaction")
+		e.rejectArgv(c, argv, "ERR Command not allowed inside a transaction")
+		return
+	}
+	// Busy script (script_call.go): one atomic load when no script runs.
+	if scriptsRunning.Load() != 0 && e.scriptGate(c, cmd, argv) {
 		return
 	}
 	if c.Multi != nil && !isTxControl(spec.Name) {
 		c.Multi.Queue = append(c.Multi.Queue, QueuedCmd{Cmd: cmd, Argv: copyArgv(argv)})
+		c.Multi.noteQueued(argv) // CLIENT LIST multi= / multi-mem= (client.go)
+		c.lastCmd.Store(&spec.Name)
 		c.W.Simple("QUEUED")
 		return
 	}
@@ -97,7 +109,7 @@ func (e *Engine) resolve(argv [][]byte) (*Command, string) {
 	if cmd.Subs != nil && len(argv) >= 2 {
 		sub := cmd.Subs[strings.ToLower(string(argv[1]))]
 		if sub == nil {
-			return nil, "ERR unknown subcommand '" + trunc(string(argv[1]), 128) + "'. Try " + strings.ToUpper(string(argv[0])) + " HELP."
+			return nil, "ERR unknown subcommand '" + trunc(cString(argv[1]), 128) + "'. Try " + strings.ToUpper(cString(argv[0])) + " HELP."
 		}
 		cmd = sub
 	}
@@ -117,11 +129,22 @@ func trunc(s string, n int) string {
 func unknownCommand(argv [][]byte) string {
 	var args strings.Builder
 	for i := 1; i < len(argv) && args.Len() < 128; i++ {
+		n := 128 - args.Len() // Redis: '%.*s' with 128-sdslen(args)
 		args.WriteByte('\'')
-		args.WriteString(trunc(string(argv[i]), 128-args.Len()))
+		args.WriteString(trunc(cString(argv[i]), n))
 		args.WriteString("' ")
 	}
-	return "ERR unknown command '" + trunc(string(argv[0]), 128) + "', with args beginning with: " + args.String()
+	return "ERR unknown command '" + trunc(cString(argv[0]), 128) + "', with args beginning with: " + args.String()
+}
+
+// cString is b as C's %s prints it: up to the first NUL byte.
+func cString(b []byte) string {
+	for i, ch := range b {
+		if ch == 0 {
+			return string(b[:i])
+		}
+	}
+	return string(b)
 }
 
 // call executes a resolved command with its locks.
@@ -130,6 +153,12 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 	ctx := Ctx{E: e, C: c, Cmd: cmd, Argv: argv, W: &c.W}
 	ks := e.KS
 	start := time.Now()
+	if cmd.Exclusive && cmd.SelfLocking { // NoLock (options.go): EXEC
+		ctx.DB = ks.DB(c.DB)
+		cmd.Proc(&ctx)
+		e.account(&ctx, start)
+		return
+	}
 	if cmd.Exclusive {
 		ks.LockWorld()
 		ctx.Exclusive = true
@@ -222,6 +251,8 @@ func (e *Engine) account(ctx *Ctx, start time.Time) {
 		st.Failed.Add(1)
 	}
 	ctx.C.lastCmd.Store(&ctx.Cmd.Spec.Name)
+	// Latency histograms, latency monitor, slow log, MONITOR (latency.go).
+	e.afterCall(ctx, now.Sub(start), now)
 }
 
 // ExecMulti runs a queued transaction atomically. It is called by EXEC
@@ -230,6 +261,13 @@ func (e *Engine) ExecMulti(c *Client, queue []QueuedCmd) {
 	ks := e.KS
 	ks.LockWorld()
 	defer ks.UnlockWorld()
+	e.execQueueLocked(c, queue)
+}
+
+// execQueueLocked runs a queued transaction; the world lock is held
+// exclusively (ExecMulti, ExecTx).
+func (e *Engine) execQueueLocked(c *Client, queue []QueuedCmd) {
+	ks := e.KS
 	c.W.Array(len(queue))
 	var effects []Effect
 	wrote := false

@@ -69,8 +69,11 @@ func buildTable() (map[string]*Command, error) {
 			}
 			pc := table[parent]
 			if pc == nil {
-				pc = &Command{Spec: spec, Subs: map[string]*Command{}}
+				pc = &Command{Spec: spec}
 				table[parent] = pc
+			}
+			if pc.Subs == nil {
+				pc.Subs = map[string]*Command{}
 			}
 			sc := &Command{Spec: ss, Proc: r.proc}
 			for _, o := range r.opts {
@@ -80,6 +83,11 @@ func buildTable() (map[string]*Command, error) {
 			continue
 		}
 		cmd := &Command{Spec: spec, Proc: r.proc}
+		if prev := table[parent]; prev != nil {
+			// A container with its own handler for the bare form
+			// (COMMAND): keep the subcommands registered before it.
+			cmd.Subs = prev.Subs
+		}
 		for _, o := range r.opts {
 			o(cmd)
 		}

@@ -307,6 +307,12 @@ func (s *Server) serveConn(nc net.Conn) {
 					continue
 				}
 				s.Eng.Exec(c, args)
+				if c.Blocked() { // BLPOP & co: wait without locks (blocking.go)
+					var ok bool
+					if buf, ok = s.waitBlocked(nc, c, buf); !ok {
+						return
+					}
+				}
 				if c.W.Len() >= flushAtBytes {
 					if !s.flush(nc, c) {
 						return

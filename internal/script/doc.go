@@ -1,0 +1,25 @@
+// Package script runs Lua scripts (EVAL*, FCALL*) on gopher-lua with Redis
+// 7.0's environment: the redis.* API, RESP <-> Lua conversions for RESP2 and
+// RESP3, the cjson, cmsgpack, bit and struct libraries, the sandbox (read-only
+// globals and library tables, Redis's error texts), Redis's math.random
+// generator, the EVAL script cache and the FUNCTION libraries (LOAD, LIST,
+// DUMP/RESTORE in RDB format with LZF and CRC64 as Redis).
+//
+// Design notes.
+//   - Scripts run under the engine's exclusive world lock (see
+//     engine/script_call.go), so one Lua state for EVAL and one for functions
+//     are enough, as in Redis; they are created lazily and rebuilt by SCRIPT
+//     FLUSH / FUNCTION FLUSH. Compiled scripts are cached by SHA1 as Lua
+//     functions bound to the EVAL state, so EVALSHA only converts arguments.
+//   - gopher-lua has no read-only tables: globals and library tables are
+//     empty proxies whose metatables forward reads and reject writes with
+//     "Attempt to modify a readonly table"; pairs/next/rawget/rawset see
+//     through the proxies.
+//   - gopher-lua has no count hook: SCRIPT KILL closes a channel that the VM
+//     polls through its context between instructions (only when
+//     busy-reply-threshold > 0, as Redis installs its hook).
+//   - Error texts: gopher-lua's runtime and syntax messages are rewritten to
+//     Lua 5.1's (variable names come from a getobjname over the bytecode).
+//     tostring() formats numbers as "%.14g"; the VM's own number-to-string
+//     conversions (the .. operator) still use gopher-lua's formatting.
+package script

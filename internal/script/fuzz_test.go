@@ -1,0 +1,45 @@
+package script
+
+import (
+	"testing"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/redwingdb/redwing/internal/resp"
+)
+
+// FuzzLuaConversion feeds arbitrary RESP replies through the reply -> Lua
+// conversion and back to RESP (both protocols): it must never panic.
+func FuzzLuaConversion(f *testing.F) {
+	for _, s := range []string{
+		"+OK\r\n", "-ERR bad\r\n", "-NOSPACE\r\n", ":42\r\n", "$3\r\nabc\r\n", "$-1\r\n", "*-1\r\n",
+		"*2\r\n:1\r\n*1\r\n$1\r\nx\r\n", "%1\r\n$1\r\na\r\n:1\r\n", "~2\r\n$1\r\na\r\n$1\r\nb\r\n",
+		"_\r\n", "#t\r\n", "#f\r\n", ",3.5\r\n", ",inf\r\n", ",nan\r\n", "(123456789012345678901\r\n",
+		"=8\r\ntxt:abcd\r\n", "|1\r\n$1\r\nk\r\n$1\r\nv\r\n:5\r\n", ">2\r\n$1\r\na\r\n:1\r\n",
+		"*3\r\n:1\r\n", "$10\r\nab\r\n", "%1\r\n_\r\n:1\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	defer L.Close()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		v, n := replyToLua(L, b)
+		if n <= 0 {
+			return
+		}
+		for _, proto := range []int{2, 3} {
+			for _, sresp := range []int{2, 3} {
+				w := resp.Writer{Proto: proto}
+				rw := replyWriter{w: &w, scriptResp: sresp}
+				rw.write(v, 0)
+				if len(w.Buf) == 0 {
+					t.Fatalf("empty reply for %q", b)
+				}
+				// what we wrote must parse back
+				if _, m := replyToLua(L, w.Buf); m != len(w.Buf) {
+					t.Fatalf("reply %q (from %q) does not parse back: %d", w.Buf, b, m)
+				}
+			}
+		}
+	})
+}

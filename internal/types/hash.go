@@ -1,0 +1,441 @@
+package types
+
+import (
+	"bytes"
+	"math"
+)
+
+// Hash is a Redis hash. Small hashes are a listpack-like flat buffer of
+// field, value entries in insertion order; a hash that grows past the
+// configured thresholds becomes a hashtable: a dense slice of entries plus
+// an index map. The dense slice gives stable iteration (HKEYS and HVALS
+// agree), O(1) uniform random picks (HRANDFIELD) and a scan cursor that
+// never misses an entry present for a whole scan (see Scan).
+//
+// Fields may carry an expiry time (Redis 7.4 hash field expiration). The
+// hash never hides expired fields by itself: callers run ExpireFields(now)
+// before using it, which removes them.
+type Hash struct {
+	lp  []byte // listpack: field, value, field, value ... (when d == nil)
+	n   int    // number of fields in lp
+	d   *hdense
+	ttl *fieldTTL
+	ex  bool // listpackex: a field TTL was set while listpack-encoded
+}
+
+// hent is one field and its value, stored in one allocation.
+type hent struct {
+	s  string // field + value
+	fl uint32 // len(field)
+}
+
+func (e *hent) field() string { return e.s[:e.fl] }
+func (e *hent) value() string { return e.s[e.fl:] }
+
+type hdense struct {
+	ents []hent
+	idx  map[string]int32 // field -> index in ents; keys share ents' memory
+}
+
+// fieldTTL holds the expiry times of fields, by entry ordinal (pair index
+// in the listpack, slice index in the hashtable).
+type fieldTTL struct {
+	at  []int64 // unix ms; 0 = no TTL
+	cnt int     // number of non-zero entries in at
+	min int64   // lower bound of the earliest expiry; MaxInt64 when none
+}
+
+// NewHash returns an empty listpack-encoded hash.
+func NewHash() *Hash { return &Hash{} }
+
+// Type returns "hash".
+func (h *Hash) Type() string { return "hash" }
+
+// Encoding returns the OBJECT ENCODING name.
+func (h *Hash) Encoding() string {
+	if h.d != nil {
+		return "hashtable"
+	}
+	if h.ex {
+		return "listpackex"
+	}
+	return "listpack"
+}
+
+// Len returns the number of fields (including expired ones not yet removed).
+func (h *Hash) Len() int {
+	if h.d != nil {
+		return len(h.d.ents)
+	}
+	return h.n
+}
+
+// IsListpack reports whether the hash uses the compact encoding.
+func (h *Hash) IsListpack() bool { return h.d == nil }
+
+// find returns the pair ordinal and the offsets of the field entry and of
+// the value entry, or i == -1.
+func (h *Hash) lpFind(f []byte) (i, foff, voff, end int) {
+	off := 0
+	for i = 0; off < len(h.lp); i++ {
+		fv, next := lpNext(h.lp, off)
+		_, vend := lpNext(h.lp, next)
+		if bytes.Equal(fv, f) {
+			return i, off, next, vend
+		}
+		off = vend
+	}
+	return -1, 0, 0, 0
+}
+
+func (h *Hash) index(f []byte) int {
+	if h.d != nil {
+		if i, ok := h.d.idx[string(f)]; ok {
+			return int(i)
+		}
+		return -1
+	}
+	i, _, _, _ := h.lpFind(f)
+	return i
+}
+
+// Get returns the value of field f. The returned slice must not be
+// modified and is valid until the next change to the hash.
+func (h *Hash) Get(f []byte) ([]byte, bool) {
+	if h.d != nil {
+		i, ok := h.d.idx[string(f)]
+		if !ok {
+			return nil, false
+		}
+		return sbytes(h.d.ents[i].value()), true
+	}
+	i, _, voff, _ := h.lpFind(f)
+	if i < 0 {
+		return nil, false
+	}
+	v, _ := lpNext(h.lp, voff)
+	return v, true
+}
+
+// Has reports whether field f exists.
+func (h *Hash) Has(f []byte) bool { return h.index(f) >= 0 }
+
+// StrLen returns the length of f's value, or 0.
+func (h *Hash) StrLen(f []byte) int {
+	v, _ := h.Get(f)
+	return len(v)
+}
+
+// Set sets f to v and reports whether f is a new field. The field's TTL is
+// cleared unless keepTTL. A listpack hash becomes a hashtable first when f
+// or v is longer than maxValue, and afterwards when it has more than
+// maxEntries fields (Redis's hashTypeSet).
+func (h *Hash) Set(f, v []byte, keepTTL bool, maxEntries, maxValue int) bool {
+	if h.d == nil && (len(f) > maxValue || len(v) > maxValue) {
+		h.Convert()
+	}
+	if h.d != nil {
+		d := h.d
+		s := string(append(append(make([]byte, 0, len(f)+len(v)), f...), v...))
+		e := hent{s: s, fl: uint32(len(f))}
+		if i, ok := d.idx[string(f)]; ok {
+			d.ents[i] = e
+			delete(d.idx, string(f)) // drop the old key's memory
+			d.idx[e.field()] = i
+			if !keepTTL {
+				h.clearTTL(int(i))
+			}
+			return false
+		}
+		d.idx[e.field()] = int32(len(d.ents))
+		d.ents = append(d.ents, e)
+		if h.ttl != nil {
+			h.ttl.at = append(h.ttl.at, 0)
+		}
+		return true
+	}
+	i, _, voff, vend := h.lpFind(f)
+	if i >= 0 {
+		h.lp = lpReplace(h.lp, voff, vend, v)
+		if !keepTTL {
+			h.clearTTL(i)
+		}
+		return false
+	}
+	h.lp = lpAppend(h.lp, f)
+	h.lp = lpAppend(h.lp, v)
+	h.n++
+	if h.ttl != nil {
+		h.ttl.at = append(h.ttl.at, 0)
+	}
+	if h.n > maxEntries {
+		h.Convert()
+	}
+	return true
+}
+
+// Delete removes field f and reports whether it existed.
+func (h *Hash) Delete(f []byte) bool {
+	if h.d != nil {
+		i, ok := h.d.idx[string(f)]
+		if !ok {
+			return false
+		}
+		h.denseDelete(int(i))
+		return true
+	}
+	i, foff, _, vend := h.lpFind(f)
+	if i < 0 {
+		return false
+	}
+	h.lp = lpDelete(h.lp, foff, vend)
+	h.n--
+	if h.ttl != nil {
+		t := h.ttl
+		if t.at[i] != 0 {
+			t.cnt--
+		}
+		t.at = append(t.at[:i], t.at[i+1:]...)
+	}
+	if h.n == 0 {
+		h.lp = nil
+	}
+	return true
+}
+
+func (h *Hash) denseDelete(i int) {
+	d := h.d
+	last := len(d.ents) - 1
+	delete(d.idx, d.ents[i].field())
+	if i != last {
+		d.ents[i] = d.ents[last]
+		d.idx[d.ents[i].field()] = int32(i)
+	}
+	d.ents[last] = hent{}
+	d.ents = d.ents[:last]
+	if h.ttl != nil {
+		t := h.ttl
+		if t.at[i] != 0 {
+			t.cnt--
+		}
+		t.at[i] = t.at[last]
+		t.at = t.at[:last]
+	}
+}
+
+// Convert turns a listpack hash into a hashtable.
+func (h *Hash) Convert() {
+	if h.d != nil {
+		return
+	}
+	d := &hdense{ents: make([]hent, 0, h.n), idx: make(map[string]int32, h.n)}
+	for off := 0; off < len(h.lp); {
+		var f, v []byte
+		f, off = lpNext(h.lp, off)
+		v, off = lpNext(h.lp, off)
+		s := string(append(append(make([]byte, 0, len(f)+len(v)), f...), v...))
+		e := hent{s: s, fl: uint32(len(f))}
+		d.idx[e.field()] = int32(len(d.ents))
+		d.ents = append(d.ents, e)
+	}
+	h.d = d
+	h.lp = nil
+	h.n = 0
+}
+
+// ForEach calls fn for every field in iteration order until fn returns
+// false. The slices are read-only views valid during the call.
+func (h *Hash) ForEach(fn func(f, v []byte) bool) {
+	if h.d != nil {
+		for i := range h.d.ents {
+			e := &h.d.ents[i]
+			if !fn(sbytes(e.field()), sbytes(e.value())) {
+				return
+			}
+		}
+		return
+	}
+	for off := 0; off < len(h.lp); {
+		var f, v []byte
+		f, off = lpNext(h.lp, off)
+		v, off = lpNext(h.lp, off)
+		if !fn(f, v) {
+			return
+		}
+	}
+}
+
+// At returns the i-th field in iteration order (0 <= i < Len()).
+func (h *Hash) At(i int) (f, v []byte) {
+	if h.d != nil {
+		e := &h.d.ents[i]
+		return sbytes(e.field()), sbytes(e.value())
+	}
+	off := 0
+	for ; i > 0; i-- {
+		off = lpSkip(h.lp, lpSkip(h.lp, off))
+	}
+	f, off = lpNext(h.lp, off)
+	v, _ = lpNext(h.lp, off)
+	return f, v
+}
+
+// Scan visits fields from cursor and returns the next cursor (0 when the
+// scan is complete). A listpack hash is visited whole in one call. A
+// hashtable is visited by descending slice index, about count entries per
+// call: deletion moves the last entry into the hole, so entries only move
+// towards lower indexes and an entry present during the whole scan is
+// returned at least once.
+func (h *Hash) Scan(cursor uint64, count int, fn func(f, v []byte)) uint64 {
+	if h.d == nil {
+		h.ForEach(func(f, v []byte) bool { fn(f, v); return true })
+		return 0
+	}
+	return denseScan(len(h.d.ents), cursor, count, func(i int) {
+		e := &h.d.ents[i]
+		fn(sbytes(e.field()), sbytes(e.value()))
+	})
+}
+
+// denseScan implements the descending-index cursor shared by hashtables.
+func denseScan(n int, cursor uint64, count int, fn func(i int)) uint64 {
+	i := n
+	if cursor != 0 && cursor < uint64(n) {
+		i = int(cursor)
+	}
+	if count < 1 {
+		count = 1
+	}
+	for ; i > 0 && count > 0; count-- {
+		i--
+		fn(i)
+	}
+	return uint64(i)
+}
+
+// Field expiration.
+
+// HasTTLs reports whether any field has an expiry time.
+func (h *Hash) HasTTLs() bool { return h.ttl != nil && h.ttl.cnt > 0 }
+
+// FieldExpire returns f's expiry time (0 when it has none) and whether f exists.
+func (h *Hash) FieldExpire(f []byte) (int64, bool) {
+	i := h.index(f)
+	if i < 0 {
+		return 0, false
+	}
+	if h.ttl == nil {
+		return 0, true
+	}
+	return h.ttl.at[i], true
+}
+
+// SetFieldExpire sets the expiry time of an existing field f (at > 0) and
+// reports whether f exists.
+func (h *Hash) SetFieldExpire(f []byte, at int64) bool {
+	i := h.index(f)
+	if i < 0 {
+		return false
+	}
+	if h.ttl == nil {
+		h.ttl = &fieldTTL{at: make([]int64, h.Len()), min: math.MaxInt64}
+	}
+	if h.d == nil {
+		h.ex = true
+	}
+	t := h.ttl
+	if t.at[i] == 0 {
+		t.cnt++
+	}
+	t.at[i] = at
+	if at < t.min {
+		t.min = at
+	}
+	return true
+}
+
+// PersistField removes f's expiry time; it reports whether f had one.
+func (h *Hash) PersistField(f []byte) bool {
+	i := h.index(f)
+	if i < 0 || h.ttl == nil {
+		return false
+	}
+	return h.clearTTL(i)
+}
+
+func (h *Hash) clearTTL(i int) bool {
+	t := h.ttl
+	if t == nil || t.at[i] == 0 {
+		return false
+	}
+	t.at[i] = 0
+	t.cnt--
+	return true
+}
+
+// NextExpire returns the earliest field expiry time, or 0 when no field
+// has one.
+func (h *Hash) NextExpire() int64 {
+	t := h.ttl
+	if t == nil || t.cnt == 0 {
+		return 0
+	}
+	m := int64(math.MaxInt64)
+	for _, at := range t.at {
+		if at != 0 && at < m {
+			m = at
+		}
+	}
+	t.min = m
+	return m
+}
+
+// ExpireFields removes every field whose expiry time is <= now, calling fn
+// (if not nil) with each removed field before it goes, and returns how
+// many were removed. It is cheap when no field is due.
+func (h *Hash) ExpireFields(now int64, fn func(f []byte)) int {
+	t := h.ttl
+	if t == nil || t.cnt == 0 || t.min > now {
+		return 0
+	}
+	removed := 0
+	if h.d != nil {
+		for i := len(h.d.ents) - 1; i >= 0; i-- {
+			if at := t.at[i]; at != 0 && at <= now {
+				if fn != nil {
+					fn(sbytes(h.d.ents[i].field()))
+				}
+				h.denseDelete(i)
+				removed++
+			}
+		}
+	} else {
+		off := 0
+		for i := 0; off < len(h.lp); {
+			_, next := lpNext(h.lp, off)
+			vend := lpSkip(h.lp, next)
+			if at := t.at[i]; at != 0 && at <= now {
+				if fn != nil {
+					f, _ := lpNext(h.lp, off)
+					fn(append([]byte(nil), f...))
+				}
+				h.lp = lpDelete(h.lp, off, vend)
+				h.n--
+				t.cnt--
+				t.at = append(t.at[:i], t.at[i+1:]...)
+				removed++
+				continue
+			}
+			off = vend
+			i++
+		}
+		if h.n == 0 {
+			h.lp = nil
+		}
+	}
+	h.NextExpire()
+	if t.cnt == 0 {
+		t.min = math.MaxInt64
+	}
+	return removed
+}
