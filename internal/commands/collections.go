@@ -117,8 +117,9 @@ func parseRange(c *engine.Ctx, arg []byte, lo, hi int64, msg string) (int64, boo
 	return n, true
 }
 
-// parseTimeout is Redis's getTimeoutFromObjectOrReply in seconds: a long
-// double multiplied by 1000 and truncated; 0 means forever.
+// parseTimeout is Redis 7.0's getTimeoutFromObjectOrReply in seconds: a
+// long double multiplied by 1000 and truncated (values past the int64
+// range become negative); 0 means forever.
 func parseTimeout(c *engine.Ctx, arg []byte) (time.Duration, bool) {
 	v, st := parseLongDouble(arg)
 	if st == ldInvalid {
@@ -140,9 +141,10 @@ func parseTimeout(c *engine.Ctx, arg []byte) (time.Duration, bool) {
 		c.Err(errs.TimeoutNeg)
 		return 0, false
 	}
-	if ms > 0 && ms > math.MaxInt64-time.Now().UnixMilli() {
-		c.ErrString("ERR timeout is out of range")
-		return 0, false
+	if ms > math.MaxInt64-time.Now().UnixMilli() {
+		// Redis 7.0 adds the current time without an overflow check: the
+		// deadline wraps negative, which means no timeout.
+		return 0, true
 	}
 	if ms > math.MaxInt64/int64(time.Millisecond) {
 		ms = math.MaxInt64 / int64(time.Millisecond)

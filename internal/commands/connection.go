@@ -492,6 +492,9 @@ func connAppendFlags(b []byte, c *engine.Ctx, cl *engine.Client, pubsub bool) []
 	if cl.Multi != nil {
 		b = append(b, 'x')
 	}
+	if cl.Blocked() {
+		b = append(b, 'b')
+	}
 	if c.E.WatchDirty(cl) {
 		b = append(b, 'd')
 	}
@@ -780,12 +783,16 @@ func cmdClientUnblock(c *engine.Ctx) {
 		c.ErrString("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
 		return
 	}
-	if _, ok := resp.ParseInt(c.Argv[2]); !ok {
+	id, ok := resp.ParseInt(c.Argv[2])
+	if !ok {
 		c.Err(errs.NotInt)
 		return
 	}
-	// No command blocks yet, so no client can be unblocked. Blocking
-	// operations will hook in here.
+	withErr := len(c.Argv) == 4 && eqFold(c.Argv[3], "ERROR")
+	if c.E.UnblockClient(id, withErr) {
+		c.W.Int(1)
+		return
+	}
 	c.W.Int(0)
 }
 

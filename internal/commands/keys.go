@@ -59,7 +59,7 @@ func genericDel(c *engine.Ctx) {
 func cmdExists(c *engine.Ctx) {
 	var n int64
 	for _, k := range c.Argv[1:] {
-		if genericRead(c, k) != nil {
+		if lookupRead(c, k) != nil {
 			n++
 		}
 	}
@@ -68,7 +68,7 @@ func cmdExists(c *engine.Ctx) {
 
 // TYPE key
 func cmdType(c *engine.Ctx) {
-	e := genericRead(c, c.Argv[1])
+	e := lookupRead(c, c.Argv[1])
 	if e == nil {
 		c.W.Simple("none")
 		return
@@ -80,7 +80,7 @@ func cmdType(c *engine.Ctx) {
 func cmdTouch(c *engine.Ctx) {
 	var n int64
 	for _, k := range c.Argv[1:] {
-		if e := genericRead(c, k); e != nil {
+		if e := lookupRead(c, k); e != nil {
 			genericTouch(c, e)
 			n++
 		}
@@ -160,7 +160,7 @@ func cmdCopy(c *engine.Ctx) {
 		c.Err(errs.SameObject)
 		return
 	}
-	e := genericRead(c, key)
+	e := lookupRead(c, key)
 	if e == nil {
 		c.W.Int(0)
 		return
@@ -348,7 +348,7 @@ func cmdRandomKey(c *engine.Ctx) {
 
 // OBJECT ENCODING key
 func cmdObjectEncoding(c *engine.Ctx) {
-	e := lookupRead(c, c.Argv[2])
+	e := genericObjectLookup(c, c.Argv[2])
 	if e == nil {
 		c.W.Null()
 		return
@@ -362,7 +362,7 @@ func cmdObjectEncoding(c *engine.Ctx) {
 
 // OBJECT FREQ key
 func cmdObjectFreq(c *engine.Ctx) {
-	e := lookupRead(c, c.Argv[2])
+	e := genericObjectLookup(c, c.Argv[2])
 	if e == nil {
 		c.W.Null()
 		return
@@ -376,7 +376,7 @@ func cmdObjectFreq(c *engine.Ctx) {
 
 // OBJECT IDLETIME key
 func cmdObjectIdleTime(c *engine.Ctx) {
-	e := lookupRead(c, c.Argv[2])
+	e := genericObjectLookup(c, c.Argv[2])
 	if e == nil {
 		c.W.Null()
 		return
@@ -394,7 +394,7 @@ func cmdObjectIdleTime(c *engine.Ctx) {
 // INT_MAX references) unless maxmemory is set with an LRU or LFU policy;
 // every other value has one reference.
 func cmdObjectRefCount(c *engine.Ctx) {
-	e := lookupRead(c, c.Argv[2])
+	e := genericObjectLookup(c, c.Argv[2])
 	if e == nil {
 		c.W.Null()
 		return

@@ -21,12 +21,22 @@ type genericDuper interface {
 	Dup() any
 }
 
-// genericRead is a read lookup as Redis's lookupKeyRead with LOOKUP_NOTOUCH:
-// it counts keyspace hits and misses and fires "keymiss" on a miss.
+// genericRead is a read lookup as Redis's lookupKeyRead with
+// LOOKUP_NOTOUCH: it counts keyspace hits and misses and fires "keymiss"
+// on a miss (lookupRead does all of that; other families call this name).
 func genericRead(c *engine.Ctx, key []byte) *keyspace.Entry {
-	e := lookupRead(c, key)
+	return lookupRead(c, key)
+}
+
+// genericObjectLookup is the lookup of OBJECT (Redis's LOOKUP_NOTOUCH |
+// LOOKUP_NONOTIFY): it counts keyspace hits and misses but fires no
+// "keymiss" event.
+func genericObjectLookup(c *engine.Ctx, key []byte) *keyspace.Entry {
+	e := c.DB.Lookup(key)
 	if e == nil {
-		c.Notify(engine.NotifyKeyMiss, "keymiss", key)
+		c.E.Stats.KeyspaceMisses.Add(1)
+	} else {
+		c.E.Stats.KeyspaceHits.Add(1)
 	}
 	return e
 }

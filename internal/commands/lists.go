@@ -108,12 +108,12 @@ func listPopped(c *engine.Ctx, key []byte, l *types.List, where int) {
 	c.Modified(key)
 }
 
-func listPop(c *engine.Ctx, l *types.List, where int) []byte {
+func listPop(l *types.List, where int, lim types.ListLimits) []byte {
 	var v []byte
 	if where == listHead {
-		v, _ = l.PopFront(listLimits(c))
+		v, _ = l.PopFront(lim)
 	} else {
-		v, _ = l.PopBack(listLimits(c))
+		v, _ = l.PopBack(lim)
 	}
 	return v
 }
@@ -198,8 +198,9 @@ func listPopGeneric(c *engine.Ctx, where int) {
 		c.W.Array(0)
 		return
 	}
+	lim := listLimits(c)
 	if !hasCount {
-		c.W.Bulk(listPop(c, l, where))
+		c.W.Bulk(listPop(l, where, lim))
 		listPopped(c, key, l, where)
 		return
 	}
@@ -209,7 +210,7 @@ func listPopGeneric(c *engine.Ctx, where int) {
 	}
 	c.W.Array(int(count))
 	for i := int64(0); i < count; i++ {
-		c.W.Bulk(listPop(c, l, where))
+		c.W.Bulk(listPop(l, where, lim))
 	}
 	listPopped(c, key, l, where)
 }
@@ -563,7 +564,7 @@ func listMoveFrom(c *engine.Ctx, src, dst []byte, sl *types.List, from, to int) 
 	}
 	// dl was looked up before the pop: when src == dst it is the same
 	// list, which the push refills.
-	v := bytes.Clone(listPop(c, sl, from))
+	v := bytes.Clone(listPop(sl, from, listLimits(c)))
 	if dl == nil {
 		dl = types.NewList()
 		collAdd(c, dst, dl)
@@ -654,8 +655,9 @@ func listMPopServe(c *engine.Ctx, key []byte, l *types.List, where int, count in
 	c.W.Array(2)
 	c.W.Bulk(key)
 	c.W.Array(int(count))
+	lim := listLimits(c)
 	for i := int64(0); i < count; i++ {
-		c.W.Bulk(listPop(c, l, where))
+		c.W.Bulk(listPop(l, where, lim))
 	}
 	listPopped(c, key, l, where)
 	cmd := lbLPOP
@@ -722,7 +724,7 @@ func listBPopGeneric(c *engine.Ctx, where int) {
 func listBPopServe(c *engine.Ctx, key []byte, l *types.List, where int) {
 	c.W.Array(2)
 	c.W.Bulk(key)
-	c.W.Bulk(listPop(c, l, where))
+	c.W.Bulk(listPop(l, where, listLimits(c)))
 	listPopped(c, key, l, where)
 	cmd := lbLPOP
 	if where == listTail {

@@ -29,6 +29,7 @@ func lookupRead(c *engine.Ctx, key []byte) *keyspace.Entry {
 	e := c.DB.Lookup(key)
 	if e == nil {
 		c.E.Stats.KeyspaceMisses.Add(1)
+		c.Notify(engine.NotifyKeyMiss, "keymiss", key)
 	} else {
 		c.E.Stats.KeyspaceHits.Add(1)
 	}

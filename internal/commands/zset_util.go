@@ -387,11 +387,7 @@ func zsRangeLong(c *engine.Ctx, b []byte, min int64, msg string) (int64, bool) {
 // zsPositiveLong is getPositiveLongFromObjectOrReply without a message.
 func zsPositiveLong(c *engine.Ctx, b []byte) (int64, bool) {
 	n, ok := resp.ParseInt(b)
-	if !ok {
-		c.Err(errs.NotInt)
-		return 0, false
-	}
-	if n < 0 {
+	if !ok || n < 0 {
 		c.ErrString(errOutOfRangeP)
 		return 0, false
 	}

@@ -153,6 +153,11 @@ func compileChunk(src, name string) (*lua.FunctionProto, string) {
 		return nil, syntaxError(err, name, src)
 	}
 	proto, err := lua.Compile(chunk, name)
+	if err == nil && !mentionsArg(src) {
+		// The Lua 5.0 "arg" table of vararg chunks costs an allocation per
+		// call; drop it when the code never names it.
+		proto.IsVarArg &^= lua.VarArgNeedsArg
+	}
 	if err != nil {
 		msg := err.Error()
 		if ce, ok := err.(*lua.CompileError); ok {
@@ -288,4 +293,25 @@ func (h *Host) ScriptFlush() {
 	if old != nil {
 		old.close()
 	}
+}
+
+// mentionsArg reports whether src contains the identifier "arg".
+func mentionsArg(src string) bool {
+	for i := strings.Index(src, "arg"); i >= 0; {
+		before := i == 0 || !isIdent(src[i-1])
+		after := i+3 >= len(src) || !isIdent(src[i+3])
+		if before && after {
+			return true
+		}
+		j := strings.Index(src[i+3:], "arg")
+		if j < 0 {
+			break
+		}
+		i += 3 + j
+	}
+	return false
+}
+
+func isIdent(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

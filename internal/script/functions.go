@@ -842,3 +842,30 @@ func hasFold(m map[string]*function, name string) bool {
 	}
 	return false
 }
+
+// FunctionCodes returns the code of every library, for persistence (RDB
+// RDB_OPCODE_FUNCTION2 records, AOF). Order: by library name.
+func (h *Host) FunctionCodes() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]string, 0, len(h.libs))
+	for _, l := range h.libs {
+		out = append(out, l.code)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// LoadFunctionCode loads one library while loading persisted data (no load
+// timeout, as Redis does for its master/AOF/RDB). The caller holds the
+// exclusive world lock or runs before the server accepts clients.
+func (h *Host) LoadFunctionCode(code string, replace bool) error {
+	if _, msg := h.load(code, replace, 0); msg != "" {
+		return errorString(msg)
+	}
+	return nil
+}
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }

@@ -1450,3 +1450,27 @@ func (z *ZSet) MaxMemberLen() int {
 	})
 	return maxLen
 }
+
+// ForEachInRange calls fn for the members with a score in r, in ascending
+// order, until fn returns false.
+func (z *ZSet) ForEachInRange(r *ZRangeSpec, fn func(m []byte, score float64) bool) {
+	if z.sl != nil {
+		for x := z.sl.firstInRange(r); x != nil && r.lteMax(x.score); x = x.level[0].forward {
+			if !fn(sbytes(x.member), x.score) {
+				return
+			}
+		}
+		return
+	}
+	off := z.zlFirstInRange(r)
+	if off < 0 {
+		return
+	}
+	for off < len(z.lp) {
+		m, sc, next := z.zlNext(off)
+		if !r.lteMax(sc) || !fn(m, sc) {
+			return
+		}
+		off = next
+	}
+}
