@@ -248,8 +248,16 @@ func (h *hooks) KeyExpired(db int, key string) {
 	e.notify(NotifyExpired, "expired", db, []byte(key))
 }
 
-func (h *hooks) DBFlushed(db int) {
-	(*Engine)(h).touchWatchedDB(db)
+func (h *hooks) DBFlushed(db, other int) {
+	e := (*Engine)(h)
+	// As Redis's touchAllWatchedKeysInDb: only keys that exist now (or, for
+	// SWAPDB, exist in the database swapped in) invalidate transactions.
+	e.touchWatchedDB(db, func(key string) bool {
+		if e.KS.DB(db).Peek([]byte(key)) != nil {
+			return true
+		}
+		return other >= 0 && e.KS.DB(other).Peek([]byte(key)) != nil
+	})
 }
 
 // RedisVersion is the Redis version Redwing reports (INFO, HELLO,

@@ -147,14 +147,14 @@ func (e *Engine) touchWatched(db int, key string) {
 	r.mu.Unlock()
 }
 
-func (e *Engine) touchWatchedDB(db int) {
+func (e *Engine) touchWatchedDB(db int, exists func(key string) bool) {
 	r := &e.watch
 	if r.n.Load() == 0 {
 		return
 	}
 	r.mu.Lock()
 	for wk, set := range r.m {
-		if wk.db == db {
+		if wk.db == db && exists(wk.key) {
 			for c := range set {
 				r.byClient[c].dirty = true
 			}

@@ -28,7 +28,7 @@ func (h *expHooks) KeyExpired(db int, key string) {
 	h.expiredKeys[strconv.Itoa(db)+":"+key]++
 	h.mu.Unlock()
 }
-func (h *expHooks) DBFlushed(int) { h.flushed.Add(1) }
+func (h *expHooks) DBFlushed(int, int) { h.flushed.Add(1) }
 
 const expStart = 1_700_000_000_000
 

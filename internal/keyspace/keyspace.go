@@ -48,15 +48,16 @@ type Hooks interface {
 	// KeyExpired is called when a key was removed because its TTL passed,
 	// before KeyModified. It should propagate a DEL and notify.
 	KeyExpired(db int, key string)
-	// DBFlushed is called when a whole database was emptied or swapped.
-	DBFlushed(db int)
+	// DBFlushed is called just before database db is emptied (other == -1)
+	// or swapped with database other, while its contents are still in place.
+	DBFlushed(db, other int)
 }
 
 type nopHooks struct{}
 
 func (nopHooks) KeyModified(int, string) {}
 func (nopHooks) KeyExpired(int, string)  {}
-func (nopHooks) DBFlushed(int)           {}
+func (nopHooks) DBFlushed(int, int)      {}
 
 type shard struct {
 	mu       sync.Mutex
@@ -188,9 +189,13 @@ func (db *DB) Lookup(key []byte) *Entry {
 	if e == nil {
 		return nil
 	}
-	if e.Expire != 0 && e.Expire <= db.ks.Clock.NowMs() {
+	now := db.ks.Clock.NowMs()
+	if e.Expire != 0 && e.Expire <= now {
 		db.expireLocked(sh, string(key), e)
 		return nil
+	}
+	if e.Access&accessLFU == 0 {
+		e.TouchLRU(now)
 	}
 	return e
 }
@@ -237,6 +242,7 @@ func (db *DB) Set(key []byte, v Entry) *Entry {
 			db.addVolatile(sh, key, old)
 		}
 		*old = v
+		old.TouchLRU(db.ks.Clock.NowMs())
 		return old
 	}
 	if sh.m == nil {
@@ -244,6 +250,7 @@ func (db *DB) Set(key []byte, v Entry) *Entry {
 	}
 	e := new(Entry)
 	*e = v
+	e.TouchLRU(db.ks.Clock.NowMs())
 	sh.m[string(key)] = e
 	db.keys.Add(1)
 	if e.Expire != 0 {
@@ -295,13 +302,13 @@ func (db *DB) Modified(key []byte) {
 
 // Flush empties the database. The world lock must be held exclusively.
 func (db *DB) Flush() {
+	db.ks.Hooks.DBFlushed(db.ID, -1)
 	for i := range db.shards {
 		db.shards[i].m = nil
 		db.shards[i].volatile = nil
 	}
 	db.keys.Store(0)
 	db.exps.Store(0)
-	db.ks.Hooks.DBFlushed(db.ID)
 }
 
 // Swap exchanges the contents of databases a and b. World lock held exclusively.
@@ -309,6 +316,8 @@ func (ks *Keyspace) Swap(a, b int) {
 	if a == b {
 		return
 	}
+	ks.Hooks.DBFlushed(a, b)
+	ks.Hooks.DBFlushed(b, a)
 	da, dbb := ks.dbs[a], ks.dbs[b]
 	for i := range da.shards {
 		da.shards[i].m, dbb.shards[i].m = dbb.shards[i].m, da.shards[i].m
@@ -320,8 +329,6 @@ func (ks *Keyspace) Swap(a, b int) {
 	ea, eb := da.exps.Load(), dbb.exps.Load()
 	da.exps.Store(eb)
 	dbb.exps.Store(ea)
-	ks.Hooks.DBFlushed(a)
-	ks.Hooks.DBFlushed(b)
 }
 
 // ForEachShard calls fn for every shard of db with the shard locked, unless

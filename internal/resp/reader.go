@@ -10,13 +10,14 @@ type Limits struct {
 	MaxMultibulk int64 // number of arguments in one request
 	MaxBulk      int64 // bytes in one argument (proto-max-bulk-len)
 	MaxInline    int   // bytes in one inline request line
+	Unauth       bool  // limits apply because the client has not authenticated
 }
 
 // DefaultLimits are Redis's defaults for authenticated clients.
 var DefaultLimits = Limits{MaxMultibulk: 1<<31 - 1, MaxBulk: 512 * 1024 * 1024, MaxInline: 64 * 1024}
 
 // UnauthLimits are Redis's limits before a client authenticated.
-var UnauthLimits = Limits{MaxMultibulk: 10, MaxBulk: 16384, MaxInline: 64 * 1024}
+var UnauthLimits = Limits{MaxMultibulk: 10, MaxBulk: 16384, MaxInline: 64 * 1024, Unauth: true}
 
 // ProtocolError is a malformed request; the connection must be closed after
 // replying with its text.
@@ -31,6 +32,8 @@ var (
 	errTooBigMultibulk  = &ProtocolError{"too big mbulk count string"}
 	errTooBigBulk       = &ProtocolError{"too big bulk count string"}
 	errUnbalancedQuotes = &ProtocolError{"unbalanced quotes in request"}
+	errUnauthMultibulk  = &ProtocolError{"unauthenticated multibulk length"}
+	errUnauthBulk       = &ProtocolError{"unauthenticated bulk length"}
 )
 
 // ErrIncomplete means the buffer does not yet hold a whole request.
@@ -65,7 +68,13 @@ func Parse(buf []byte, args [][]byte, lim *Limits) ([][]byte, int, error) {
 		line = line[:len(line)-1]
 	}
 	count, ok := parseInt(line)
-	if !ok || count > lim.MaxMultibulk {
+	if !ok || count > 1<<31-1 {
+		return args, 0, errInvalidMultibulk
+	}
+	if count > lim.MaxMultibulk {
+		if lim.Unauth {
+			return args, 0, errUnauthMultibulk
+		}
 		return args, 0, errInvalidMultibulk
 	}
 	pos := nl + 1
@@ -90,7 +99,13 @@ func Parse(buf []byte, args [][]byte, lim *Limits) ([][]byte, int, error) {
 			return args, 0, errTooBigBulk
 		}
 		n, ok := parseInt(buf[pos+1 : pos+nl])
-		if !ok || n < 0 || n > lim.MaxBulk {
+		if !ok || n < 0 {
+			return args, 0, errInvalidBulk
+		}
+		if n > lim.MaxBulk {
+			if lim.Unauth {
+				return args, 0, errUnauthBulk
+			}
 			return args, 0, errInvalidBulk
 		}
 		start := pos + nl + 2 // skip "\r\n"

@@ -94,10 +94,10 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 	// Before AUTH, Redis allows at most 10 arguments and 16KB bulks.
-	if _, _, err := Parse([]byte("*11\r\n"), nil, &UnauthLimits); err == nil || err.Error() != "ERR Protocol error: invalid multibulk length" {
+	if _, _, err := Parse([]byte("*11\r\n"), nil, &UnauthLimits); err == nil || err.Error() != "ERR Protocol error: unauthenticated multibulk length" {
 		t.Errorf("unauth multibulk: %v", err)
 	}
-	if _, _, err := Parse([]byte("*1\r\n$16385\r\n"), nil, &UnauthLimits); err == nil || err.Error() != "ERR Protocol error: invalid bulk length" {
+	if _, _, err := Parse([]byte("*1\r\n$16385\r\n"), nil, &UnauthLimits); err == nil || err.Error() != "ERR Protocol error: unauthenticated bulk length" {
 		t.Errorf("unauth bulk: %v", err)
 	}
 	big := strings.Repeat("a", 70*1024)

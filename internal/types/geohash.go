@@ -285,8 +285,8 @@ func (s *GeoShape) boundingBox() {
 		width = s.Conversion * s.Radius
 	}
 	latDelta := radDeg(height / geoEarthRadius)
-	longDeltaTop := radDeg(width / geoEarthRadius / math.Cos(degRad(lat+latDelta)))
-	longDeltaBottom := radDeg(width / geoEarthRadius / math.Cos(degRad(lat-latDelta)))
+	longDeltaTop := radDeg(width / geoEarthRadius / crCos(degRad(lat+latDelta)))
+	longDeltaBottom := radDeg(width / geoEarthRadius / crCos(degRad(lat-latDelta)))
 	southern := lat < 0
 	if southern {
 		s.bounds[0] = lon - longDeltaBottom
@@ -398,10 +398,10 @@ func GeoDistance(lon1d, lat1d, lon2d, lat2d float64) float64 {
 	lon1r := degRad(lon1d)
 	lat2r := degRad(lat2d)
 	lon2r := degRad(lon2d)
-	u := math.Sin((lat2r - lat1r) / 2)
-	v := math.Sin((lon2r - lon1r) / 2)
-	a := float64(u*u) + float64(float64(float64(math.Cos(lat1r)*math.Cos(lat2r))*v)*v)
-	return 2.0 * geoEarthRadius * math.Asin(math.Sqrt(a))
+	u := crSin((lat2r - lat1r) / 2)
+	v := crSin((lon2r - lon1r) / 2)
+	a := float64(u*u) + float64(float64(float64(crCos(lat1r)*crCos(lat2r))*v)*v)
+	return 2.0 * geoEarthRadius * crAsin(math.Sqrt(a))
 }
 
 // Within reports whether the point (lon, lat) is in the shape and returns

@@ -273,7 +273,6 @@ func TestProtoAuth(t *testing.T) {
 
 // Redis limits requests of unauthenticated clients and says so.
 func TestProtoAuthLimits(t *testing.T) {
-	t.Skip("resp: the limits for unauthenticated clients reply 'invalid multibulk/bulk length' instead of Redis's 'unauthenticated multibulk/bulk length'")
 	connect := protoAuthPair(t)
 	p := connect()
 	p.sendRaw("*11\r\n")

@@ -209,7 +209,6 @@ func TestTxWatch(t *testing.T) {
 // engine's DBFlushed hook runs after the database is emptied and touches
 // every watched key of the database.
 func TestTxWatchFlushMissingKey(t *testing.T) {
-	t.Skip("engine: FLUSHALL/FLUSHDB/SWAPDB touch watched keys that do not exist (Redis does not)")
 	p := newPair(t)
 	q := p.another()
 	p.run(c("WATCH", "absent"))
