@@ -77,6 +77,8 @@ type Waiter struct {
 	deadline time.Time // zero: wait forever
 	reply    resp.Writer
 	done     chan struct{}
+	each     bool // tried on its own: failing does not stop later waiters
+	onDelete bool // also woken when a key is deleted or stops being a stream
 
 	mu    sync.Mutex
 	state int
@@ -95,6 +97,8 @@ func (w *Waiter) finishLocked(st int) bool {
 type blockRegistry struct {
 	clients  atomic.Int64 // blocked clients
 	timeouts atomic.Int64 // blocked clients with a timeout
+	each     atomic.Int64 // waiters blocked with BlockEach
+	onDelete atomic.Int64 // waiters woken by deletions (XREADGROUP)
 	hasReady atomic.Bool
 
 	mu     sync.Mutex
@@ -167,6 +171,20 @@ func (c *Ctx) CanBlock() bool { return !c.inMulti && !c.C.DenyBlocking }
 // written no reply. Block must be called with the keys' shards locked, as
 // the engine does for a handler.
 func (c *Ctx) Block(keys [][]byte, timeout time.Duration, extra []byte, serve ServeFunc) {
+	c.block(keys, timeout, extra, serve, false, false)
+}
+
+// BlockEach is Block for waiters that are each served on their own terms
+// (stream readers, each waiting for entries after its own ID): when serve
+// cannot serve such a waiter, the waiters queued after it are still tried.
+// With onDelete the waiter is also woken when one of its keys is deleted,
+// overwritten by another type, flushed or swapped away (serve then finds
+// the key missing, as XREADGROUP's must to reply an error).
+func (c *Ctx) BlockEach(keys [][]byte, timeout time.Duration, onDelete bool, serve ServeFunc) {
+	c.block(keys, timeout, nil, serve, true, onDelete)
+}
+
+func (c *Ctx) block(keys [][]byte, timeout time.Duration, extra []byte, serve ServeFunc, each, onDelete bool) {
 	e := c.E
 	r := e.blocking()
 	w := &Waiter{
@@ -176,6 +194,9 @@ func (c *Ctx) Block(keys [][]byte, timeout time.Duration, extra []byte, serve Se
 		db:    c.DB.ID,
 		serve: serve,
 		done:  make(chan struct{}),
+		each:  each,
+
+		onDelete: onDelete,
 	}
 	if extra != nil {
 		w.extra = append([]byte(nil), extra...)
@@ -203,6 +224,12 @@ func (c *Ctx) Block(keys [][]byte, timeout time.Duration, extra []byte, serve Se
 		r.queues[bk] = append(r.queues[bk], w)
 	}
 	r.clients.Add(1)
+	if each {
+		r.each.Add(1)
+	}
+	if onDelete {
+		r.onDelete.Add(1)
+	}
 	blockedAll.Add(1)
 	r.mu.Unlock()
 	c.C.bw.Store(w)
@@ -233,6 +260,37 @@ func (e *Engine) signalReady(db int, key []byte) {
 		r.hasReady.Store(true)
 	}
 	r.mu.Unlock()
+}
+
+// signalGone is called for every modified key (keyspace hooks, with the
+// key's shard locked): when waiters that must learn about deletions
+// (XREADGROUP) wait on key and it no longer holds a stream, the key is
+// marked ready so that they are woken with an error.
+func (e *Engine) signalGone(db int, key string) {
+	if blockedAll.Load() == 0 {
+		return
+	}
+	r := e.blocking()
+	if r.onDelete.Load() == 0 {
+		return
+	}
+	bk := blockKey{db, key}
+	r.mu.Lock()
+	found := false
+	for _, w := range r.queues[bk] {
+		if w.onDelete {
+			found = true
+			break
+		}
+	}
+	r.mu.Unlock()
+	if !found {
+		return
+	}
+	if ent := e.KS.DB(db).Peek([]byte(key)); ent != nil && ent.Obj != nil && ent.Obj.Type() == "stream" {
+		return
+	}
+	e.signalReady(db, []byte(key))
 }
 
 // SignalReadyDB marks every key of db with blocked clients as ready (after
@@ -289,11 +347,14 @@ func (e *Engine) serveKey(r *blockRegistry, bk blockKey) {
 	ks := e.KS
 	key := []byte(bk.key)
 	var skip map[*Waiter]bool
+	// Once an ordinary waiter could not be served, only BlockEach waiters
+	// (which wait for different things) are still tried.
+	eachOnly := false
 	for {
 		r.mu.Lock()
 		var w *Waiter
 		for _, x := range r.queues[bk] {
-			if !skip[x] {
+			if !skip[x] && (!eachOnly || x.each) {
 				w = x
 				break
 			}
@@ -328,8 +389,18 @@ func (e *Engine) serveKey(r *blockRegistry, bk blockKey) {
 		ks.RUnlockWorld()
 		if !served {
 			// The key cannot serve its first waiter: nothing more to do
-			// until it is signalled again.
-			return
+			// until it is signalled again, but for BlockEach waiters.
+			if r.each.Load() == 0 {
+				return
+			}
+			if !w.each {
+				eachOnly = true
+			}
+			if skip == nil {
+				skip = map[*Waiter]bool{}
+			}
+			skip[w] = true
+			continue
 		}
 		// Remove the served (or finished) waiter from this queue now so
 		// the next one is found; its owner removes it from the others.
@@ -366,6 +437,12 @@ func (r *blockRegistry) unregister(w *Waiter) {
 		r.removeFromLocked(blockKey{w.db, k}, w)
 	}
 	r.clients.Add(-1)
+	if w.each {
+		r.each.Add(-1)
+	}
+	if w.onDelete {
+		r.onDelete.Add(-1)
+	}
 	blockedAll.Add(-1)
 	if !w.deadline.IsZero() {
 		r.timeouts.Add(-1)

@@ -238,6 +238,7 @@ func (h *hooks) KeyModified(db int, key string) {
 	e := (*Engine)(h)
 	e.Stats.Dirty.Add(1)
 	e.touchWatched(db, key)
+	e.signalGone(db, key) // XREADGROUP waiters learn about deleted streams (blocking.go)
 }
 
 func (h *hooks) KeyExpired(db int, key string) {
@@ -258,6 +259,7 @@ func (h *hooks) DBFlushed(db, other int) {
 		}
 		return other >= 0 && e.KS.DB(other).Peek([]byte(key)) != nil
 	})
+	e.SignalReadyDB(db) // blocked clients re-check their keys (blocking.go)
 }
 
 // RedisVersion is the Redis version Redwing reports (INFO, HELLO,

@@ -154,13 +154,31 @@ func geoAreaCenter(a *GeoHashArea) (float64, float64) {
 
 // GeoDecodeScore returns the position (longitude, latitude) of a score.
 func GeoDecodeScore(score float64) (float64, float64, bool) {
-	h := GeoHashBits{Bits: uint64(score), Step: GeoStepMax}
+	h := GeoHashBits{Bits: cvtU64(score), Step: GeoStepMax}
 	a, ok := geoDecode(geoLonRange, geoLatRange, h)
 	if !ok {
 		return 0, 0, false
 	}
 	x, y := geoAreaCenter(&a)
 	return x, y, true
+}
+
+// cvtI64 is x86-64's cvttsd2si: truncation, with 1<<63 for values out
+// of range (and NaN).
+func cvtI64(d float64) int64 {
+	if d != d || d >= 0x1p63 || d < -0x1p63 {
+		return math.MinInt64
+	}
+	return int64(d)
+}
+
+// cvtU64 is a C (uint64_t) cast of a double as x86-64 gcc compiles it, so
+// that scores that are not geohashes decode as in Redis.
+func cvtU64(d float64) uint64 {
+	if d < 0x1p63 {
+		return uint64(cvtI64(d))
+	}
+	return uint64(cvtI64(d-0x1p63)) ^ (1 << 63)
 }
 
 // GeoHashString returns the 11-character standard geohash of a score (as

@@ -323,3 +323,94 @@ func TestBlockingInfo(t *testing.T) {
 	blkRead(q, "BLPOP k k2")
 	blkWait(p, 0)
 }
+
+// collNotify runs script with keyspace events on and compares every event
+// published, in order (skipped until PSUBSCRIBE exists).
+func collNotify(t *testing.T, script ...[]string) {
+	t.Helper()
+	p := newPair(t)
+	needCommand(p, "psubscribe")
+	defer p.do("CONFIG", "SET", "notify-keyspace-events", "")
+	p.do("CONFIG", "SET", "notify-keyspace-events", "KEA")
+	sub := p.another()
+	sub.do("PSUBSCRIBE", "__key*__:*")
+	p.run(script...)
+	for i := 0; i < 400; i++ {
+		a, errA := sub.rw.ReadTimeout(200 * time.Millisecond)
+		b, errB := sub.rd.ReadTimeout(200 * time.Millisecond)
+		if errA != nil || errB != nil {
+			if (errA == nil) != (errB == nil) {
+				t.Errorf("event %d: redwing %s (%v), redis %s (%v)", i, a, errA, b, errB)
+			}
+			break
+		}
+		if string(a.Raw) != string(b.Raw) {
+			t.Errorf("event %d:\n redwing: %s\n   redis: %s", i, a, b)
+		}
+	}
+}
+
+func TestHashNotify(t *testing.T) {
+	collNotify(t,
+		c("HSET", "h", "a", "1", "b", "2"),
+		c("HMSET", "h", "c", "3"),
+		c("HSETNX", "h", "a", "x"),
+		c("HSETNX", "h", "d", "4"),
+		c("HINCRBY", "h", "n", "1"),
+		c("HINCRBYFLOAT", "h", "f", "1.5"),
+		c("HDEL", "h", "zz"),
+		c("HDEL", "h", "a", "b"),
+		c("HGET", "nokey", "a"),
+		c("HDEL", "h", "c", "d", "n", "f"),
+		c("HSET", "h", "a", "1"),
+	)
+}
+
+func TestListNotify(t *testing.T) {
+	collNotify(t,
+		c("RPUSH", "l", "a", "b", "c", "d"),
+		c("LPUSH", "l", "z"),
+		c("LPUSHX", "nokey", "z"),
+		c("RPUSHX", "l", "y"),
+		c("LPOP", "l"),
+		c("RPOP", "l", "2"),
+		c("LSET", "l", "0", "A"),
+		c("LINSERT", "l", "BEFORE", "A", "B"),
+		c("LINSERT", "l", "BEFORE", "nope", "B"),
+		c("LREM", "l", "0", "B"),
+		c("LREM", "l", "0", "nope"),
+		c("LTRIM", "l", "0", "-1"),
+		c("LMOVE", "l", "m", "LEFT", "RIGHT"),
+		c("RPOPLPUSH", "l", "l"),
+		c("LMPOP", "2", "nokey", "l", "LEFT", "COUNT", "10"),
+		c("BLPOP", "m", "0"),
+		c("RPUSH", "t", "1", "2"),
+		c("LTRIM", "t", "5", "10"),
+		c("RPUSH", "t", "1"),
+		c("BLMOVE", "t", "t2", "LEFT", "LEFT", "0"),
+		c("BLMPOP", "0", "1", "t2", "RIGHT"),
+	)
+}
+
+func TestSetNotify(t *testing.T) {
+	collNotify(t,
+		c("SADD", "s", "1", "2", "3"),
+		c("SADD", "s", "1"),
+		c("SREM", "s", "9"),
+		c("SREM", "s", "1"),
+		c("SADD", "p", "x"),
+		c("SPOP", "p"),
+		c("SMOVE", "s", "d", "2"),
+		c("SMOVE", "s", "d", "3"),
+		c("SADD", "a", "1", "2"),
+		c("SADD", "b", "2", "3"),
+		c("SINTERSTORE", "i", "a", "b"),
+		c("SINTERSTORE", "i", "a", "nokey"),
+		c("SUNIONSTORE", "u", "a", "b"),
+		c("SDIFFSTORE", "df", "a", "b"),
+		c("SDIFFSTORE", "df", "a", "a"),
+		c("SPOP", "u", "0"),
+		c("SPOP", "u", "10"),
+		c("SREM", "a", "1", "2"),
+	)
+}

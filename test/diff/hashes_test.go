@@ -238,8 +238,14 @@ func TestHashScan(t *testing.T) {
 		name string
 		do   func(args ...string) (string, []string)
 	}{
-		{"redwing", func(a ...string) (string, []string) { v, _ := p.rw.Do(a...); return v.Elems[0].Str, elemStrs(v.Elems[1]) }},
-		{"redis", func(a ...string) (string, []string) { v, _ := p.rd.Do(a...); return v.Elems[0].Str, elemStrs(v.Elems[1]) }},
+		{"redwing", func(a ...string) (string, []string) {
+			v, _ := p.rw.Do(a...)
+			return v.Elems[0].Str, elemStrs(v.Elems[1])
+		}},
+		{"redis", func(a ...string) (string, []string) {
+			v, _ := p.rd.Do(a...)
+			return v.Elems[0].Str, elemStrs(v.Elems[1])
+		}},
 	} {
 		seen := map[string]string{}
 		cur := "0"

@@ -240,8 +240,14 @@ func TestSetScan(t *testing.T) {
 	}
 	p.do(args...)
 	for name, cl := range map[string]func(a ...string) (string, []string){
-		"redwing": func(a ...string) (string, []string) { v, _ := p.rw.Do(a...); return v.Elems[0].Str, elemStrs(v.Elems[1]) },
-		"redis":   func(a ...string) (string, []string) { v, _ := p.rd.Do(a...); return v.Elems[0].Str, elemStrs(v.Elems[1]) },
+		"redwing": func(a ...string) (string, []string) {
+			v, _ := p.rw.Do(a...)
+			return v.Elems[0].Str, elemStrs(v.Elems[1])
+		},
+		"redis": func(a ...string) (string, []string) {
+			v, _ := p.rd.Do(a...)
+			return v.Elems[0].Str, elemStrs(v.Elems[1])
+		},
 	} {
 		seen := map[string]bool{}
 		cur := "0"
