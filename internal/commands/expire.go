@@ -152,7 +152,7 @@ func cmdPExpireTime(c *engine.Ctx) { genericTTL(c, true, true) }
 // genericTTL is Redis's ttlGenericCommand: -2 for a missing key, -1 for a
 // key without TTL, else the remaining (or absolute) time, seconds rounded.
 func genericTTL(c *engine.Ctx, ms, abs bool) {
-	e := lookupRead(c, c.Argv[1])
+	e := lookupReadNoTouch(c, c.Argv[1])
 	if e == nil {
 		c.W.Int(-2)
 		return

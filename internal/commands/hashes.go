@@ -282,7 +282,7 @@ func cmdHDel(c *engine.Ctx) {
 		if h.Delete(f) {
 			deleted++
 			if h.Len() == 0 {
-				collDeleted(c, key)
+				c.DB.Delete(key)
 				removed = true
 				break
 			}

@@ -59,7 +59,7 @@ func genericDel(c *engine.Ctx) {
 func cmdExists(c *engine.Ctx) {
 	var n int64
 	for _, k := range c.Argv[1:] {
-		if lookupRead(c, k) != nil {
+		if lookupReadNoTouch(c, k) != nil {
 			n++
 		}
 	}
@@ -68,7 +68,7 @@ func cmdExists(c *engine.Ctx) {
 
 // TYPE key
 func cmdType(c *engine.Ctx) {
-	e := lookupRead(c, c.Argv[1])
+	e := lookupReadNoTouch(c, c.Argv[1])
 	if e == nil {
 		c.W.Simple("none")
 		return
@@ -80,7 +80,7 @@ func cmdType(c *engine.Ctx) {
 func cmdTouch(c *engine.Ctx) {
 	var n int64
 	for _, k := range c.Argv[1:] {
-		if e := lookupRead(c, k); e != nil {
+		if e := lookupReadNoTouch(c, k); e != nil {
 			genericTouch(c, e)
 			n++
 		}

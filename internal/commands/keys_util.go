@@ -32,7 +32,7 @@ func genericRead(c *engine.Ctx, key []byte) *keyspace.Entry {
 // LOOKUP_NONOTIFY): it counts keyspace hits and misses but fires no
 // "keymiss" event.
 func genericObjectLookup(c *engine.Ctx, key []byte) *keyspace.Entry {
-	e := c.DB.Lookup(key)
+	e := c.DB.LookupNoTouch(key)
 	if e == nil {
 		c.E.Stats.KeyspaceMisses.Add(1)
 	} else {

@@ -36,6 +36,19 @@ func lookupRead(c *engine.Ctx, key []byte) *keyspace.Entry {
 	return e
 }
 
+// lookupReadNoTouch is lookupRead for commands that must not record an
+// access (Redis's LOOKUP_NOTOUCH: TTL, TYPE, EXISTS, OBJECT).
+func lookupReadNoTouch(c *engine.Ctx, key []byte) *keyspace.Entry {
+	e := c.DB.LookupNoTouch(key)
+	if e == nil {
+		c.E.Stats.KeyspaceMisses.Add(1)
+		c.Notify(engine.NotifyKeyMiss, "keymiss", key)
+	} else {
+		c.E.Stats.KeyspaceHits.Add(1)
+	}
+	return e
+}
+
 // parseInt parses a Redis integer argument.
 func parseInt(b []byte) (int64, bool) { return resp.ParseInt(b) }
 

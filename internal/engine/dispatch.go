@@ -6,6 +6,7 @@ import (
 
 	"github.com/redwingdb/redwing/internal/command"
 	"github.com/redwingdb/redwing/internal/errs"
+	"github.com/redwingdb/redwing/internal/keyspace"
 )
 
 // keyBuf is per-call scratch for key indexes and shard indexes.
@@ -194,13 +195,38 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 			shards = sortShards(shards)
 			db := ctx.DB
 			db.LockShards(shards)
-			cmd.Proc(&ctx)
+			if c.NoTouch && cmd.Spec.Name != "touch" {
+				e.runNoTouch(&ctx, keys)
+			} else {
+				cmd.Proc(&ctx)
+			}
 			e.finish(&ctx)
 			db.UnlockShards(shards)
 		}
 		ks.RUnlockWorld()
 	}
 	e.account(&ctx, start)
+}
+
+// runNoTouch runs a command for a CLIENT NO-TOUCH client: the access
+// stamps of the keys it names are restored afterwards, so its lookups do
+// not count as accesses (OBJECT IDLETIME, eviction).
+func (e *Engine) runNoTouch(ctx *Ctx, keys []int) {
+	type saved struct {
+		ent    *keyspace.Entry
+		access uint32
+	}
+	var buf [16]saved
+	stamps := buf[:0]
+	for _, k := range keys {
+		if ent := ctx.DB.Peek(ctx.Argv[k]); ent != nil {
+			stamps = append(stamps, saved{ent, ent.Access})
+		}
+	}
+	ctx.Cmd.Proc(ctx)
+	for _, s := range stamps {
+		s.ent.Access = s.access
+	}
 }
 
 func sortShards(s []int) []int {

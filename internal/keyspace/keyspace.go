@@ -200,6 +200,21 @@ func (db *DB) Lookup(key []byte) *Entry {
 	return e
 }
 
+// LookupNoTouch is Lookup without recording an access (Redis's
+// LOOKUP_NOTOUCH: TTL, TYPE, EXISTS, OBJECT).
+func (db *DB) LookupNoTouch(key []byte) *Entry {
+	sh := db.shardFor(key)
+	e := sh.m[string(key)]
+	if e == nil {
+		return nil
+	}
+	if e.Expire != 0 && e.Expire <= db.ks.Clock.NowMs() {
+		db.expireLocked(sh, string(key), e)
+		return nil
+	}
+	return e
+}
+
 // Peek is Lookup without lazy expiry: an expired key is reported as absent
 // but left in place. Used on paths that must not write (e.g. replicas later).
 func (db *DB) Peek(key []byte) *Entry {
@@ -228,6 +243,8 @@ func (db *DB) removeLocked(sh *shard, key string, e *Entry) {
 
 // Set stores v under key, replacing any previous value (and its TTL: the
 // caller copies Expire when it must be kept), and returns the stored entry.
+// A zero v.Access records the write as an access; a moved value (RENAME,
+// MOVE) keeps the Access it brings.
 // An existing entry is updated in place so that overwriting a key does not
 // allocate. Set does not call hooks; the caller reports the change with
 // Modified once its whole write is done.
@@ -242,7 +259,9 @@ func (db *DB) Set(key []byte, v Entry) *Entry {
 			db.addVolatile(sh, key, old)
 		}
 		*old = v
-		old.TouchLRU(db.ks.Clock.NowMs())
+		if v.Access == 0 {
+			old.TouchLRU(db.ks.Clock.NowMs())
+		}
 		return old
 	}
 	if sh.m == nil {
@@ -250,7 +269,9 @@ func (db *DB) Set(key []byte, v Entry) *Entry {
 	}
 	e := new(Entry)
 	*e = v
-	e.TouchLRU(db.ks.Clock.NowMs())
+	if v.Access == 0 {
+		e.TouchLRU(db.ks.Clock.NowMs())
+	}
 	sh.m[string(key)] = e
 	db.keys.Add(1)
 	if e.Expire != 0 {
