@@ -568,6 +568,9 @@ func geoSearchGeneric(c *engine.Ctx, srcKeyIndex int, flags int) {
 		event = "geosearchstore"
 	}
 	zsStore(c, storekey, dst, event)
+	if returned > 1 {
+		c.E.Stats.Dirty.Add(returned - 1) // Redis: dirty += returned_items
+	}
 	c.W.Int(returned)
 }
 

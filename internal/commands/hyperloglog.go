@@ -86,7 +86,7 @@ func cmdPFAdd(c *engine.Ctx) {
 		}
 	}
 	if updated > 0 {
-		c.Modified(key)
+		zsModified(c, key, updated)
 		c.Notify(engine.NotifyString, "pfadd", key)
 		types.HLLInvalidateCache(e.Str)
 		c.W.Int(1)

@@ -361,7 +361,7 @@ func sortGeneric(c *engine.Ctx, readonly bool) {
 		} else {
 			c.DB.Set(storekey, keyspace.Entry{Obj: l})
 		}
-		c.Modified(storekey)
+		zsModified(c, storekey, int(outputlen))
 		c.Notify(engine.NotifyList, "sortstore", storekey)
 		c.SignalReady(storekey)
 	} else if c.DB.Delete(storekey) {

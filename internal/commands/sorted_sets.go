@@ -178,7 +178,7 @@ func zsAddDone(c *engine.Ctx, key []byte, incr bool, added, updated int) {
 	if added == 0 && updated == 0 {
 		return
 	}
-	c.Modified(key)
+	zsModified(c, key, added+updated)
 	if incr {
 		c.Notify(engine.NotifyZSet, "zincr", key)
 	} else {
@@ -574,7 +574,7 @@ func cmdZRem(c *engine.Ctx) {
 		if removed {
 			c.Notify(engine.NotifyGeneric, "del", key)
 		}
-		c.Modified(key)
+		zsModified(c, key, deleted)
 	}
 	c.W.Int(int64(deleted))
 }
@@ -659,7 +659,7 @@ func zsRemRangeGeneric(c *engine.Ctx, rangetype int) {
 		removed = true
 	}
 	if deleted > 0 {
-		c.Modified(key)
+		zsModified(c, key, deleted)
 		c.Notify(engine.NotifyZSet, event, key)
 		if removed {
 			c.Notify(engine.NotifyGeneric, "del", key)
@@ -740,7 +740,7 @@ func zsPop(c *engine.Ctx, keys [][]byte, max bool, emitkey bool, count int64, ne
 		w.Bulk(m)
 		w.Double(s)
 	}
-	c.Modified(key)
+	zsModified(c, key, int(rangelen))
 	if z.Len() == 0 {
 		c.DB.Delete(key)
 		c.Notify(engine.NotifyGeneric, "del", key)

@@ -36,6 +36,7 @@ const (
 	xerrKeyMissing     = "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically."
 	xerrEntriesRead    = "ERR value for ENTRIESREAD must be positive or -1"
 	xerrBusyGroup      = "BUSYGROUP Consumer Group name already exists"
+	xerrUnbalanced     = "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."
 	xerrGroupOnly      = "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead."
 	xerrNoAckOnly      = "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead."
 	xerrMissingGroup   = "ERR Missing GROUP option for XREADGROUP"
@@ -45,7 +46,6 @@ const (
 	xerrUnblockedGroup = "NOGROUP the consumer group this client was blocked on no longer exists"
 	xerrEntriesAdded   = "ERR entries_added must be positive"
 	xerrSetIDMaxDel    = "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id"
-	xerrSetIDCurMaxDel = "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id"
 	xerrSetIDTop       = "ERR The ID specified in XSETID is smaller than the target stream top item"
 	xerrSetIDLength    = "ERR The entries_added specified in XSETID is smaller than the target stream length"
 	xerrAutoclaimCount = "ERR COUNT must be > 0"
@@ -260,18 +260,22 @@ func streamWriteEntry(w *resp.Writer, e *types.StreamEntry) {
 func streamWriteRange(w *resp.Writer, s *types.Stream, start, end types.StreamID, count int64, rev bool) int64 {
 	mark := w.DeferLen()
 	var n int64
-	s.Range(start, end, rev, func(e *types.StreamEntry) bool {
-		streamWriteEntry(w, e)
+	var e types.StreamEntry
+	it := s.Iter(start, end, rev)
+	for (count == 0 || n < count) && it.Next(&e) {
+		streamWriteEntry(w, &e)
 		n++
-		return count == 0 || n < count
-	})
+	}
 	w.SetDeferred(mark, '*', int(n))
 	return n
 }
 
 // streamWriteOneEntry writes the entry id (which must exist) raw.
 func streamWriteOneEntry(w *resp.Writer, s *types.Stream, id types.StreamID) {
-	s.Get(id, func(e *types.StreamEntry) { streamWriteEntry(w, e) })
+	var e types.StreamEntry
+	if s.Get(id, &e) {
+		streamWriteEntry(w, &e)
+	}
 }
 
 // streamTrimArgs are the parsed XADD/XTRIM options.
@@ -392,18 +396,17 @@ func streamFinishTrimArgs(c *engine.Ctx, a *streamTrimArgs, limitGiven, xadd boo
 	return i
 }
 
-// streamTrimRewrite returns argv with an approximate trim rewritten as
-// Redis's streamRewriteApproxSpecifier / streamRewriteTrimArgument do, so
-// that replicas trim exactly as much.
+// streamTrimRewrite rewrites an approximate trim in argv (a copy of the
+// command's) as Redis's streamRewriteApproxSpecifier /
+// streamRewriteTrimArgument do, so that replicas trim exactly as much.
 func streamTrimRewrite(argv [][]byte, a *streamTrimArgs, s *types.Stream) [][]byte {
-	out := append([][]byte(nil), argv...)
-	out[a.argIdx-1] = xbEquals
+	argv[a.argIdx-1] = xbEquals
 	if a.trim.Strategy == types.TrimMaxLen {
-		out[a.argIdx] = strconv.AppendUint(nil, s.Length(), 10)
+		argv[a.argIdx] = strconv.AppendUint(nil, s.Length(), 10)
 	} else {
-		out[a.argIdx] = s.FirstEdge().Append(nil)
+		argv[a.argIdx] = s.FirstEdge().Append(nil)
 	}
-	return out
+	return argv
 }
 
 // streamPropagateClaim propagates a PEL change as Redis's
@@ -477,4 +480,12 @@ func streamCStr(s string) string {
 		}, s)
 	}
 	return s
+}
+
+// streamInsertAt inserts b into w's buffer at mark.
+func streamInsertAt(w *resp.Writer, mark int, b []byte) {
+	n := len(w.Buf)
+	w.Buf = append(w.Buf, b...)
+	copy(w.Buf[mark+len(b):], w.Buf[mark:n])
+	copy(w.Buf[mark:], b)
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"unsafe"
 
 	"github.com/redwingdb/redwing/internal/engine"
 	"github.com/redwingdb/redwing/internal/errs"
@@ -185,7 +186,8 @@ func zsStrtod(s []byte) (float64, int, bool) {
 			j = k
 		}
 	}
-	return zsFinish(string(s[start:j]), nonzero, j)
+	// strconv does not retain its argument: parse the bytes in place.
+	return zsFinish(unsafe.String(&s[start], j-start), nonzero, j)
 }
 
 func zsFinish(str string, nonzero bool, n int) (float64, int, bool) {
@@ -445,4 +447,14 @@ func zsDouble2ll(d float64) (int64, bool) {
 		return ll, true
 	}
 	return 0, false
+}
+
+// zsModified reports a write of key that Redis counts as n changes in its
+// dirty counter (INFO rdb_changes_since_last_save): WATCH, propagation and
+// the counter see it as Redis does.
+func zsModified(c *engine.Ctx, key []byte, n int) {
+	c.Modified(key)
+	if n > 1 {
+		c.E.Stats.Dirty.Add(int64(n - 1))
+	}
 }

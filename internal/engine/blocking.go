@@ -376,6 +376,9 @@ func (e *Engine) serveKey(r *blockRegistry, bk blockKey) {
 		served := false
 		if w.state == wsWaiting {
 			ctx := Ctx{E: e, C: w.c, Cmd: w.cmd, Argv: w.argv, W: &w.reply, DB: db}
+			if guardsActive.Load() != 0 { // snapshot copy-on-write (persist_hooks.go)
+				e.guardKeys(db.ID, key, w.extra)
+			}
 			if w.serve(&ctx, key) {
 				e.finish(&ctx)
 				served = true

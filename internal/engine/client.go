@@ -58,6 +58,14 @@ type Client struct {
 	bw           atomic.Pointer[Waiter]
 	DenyBlocking bool
 
+	// Pub/sub and client-side caching (pubsub_hooks.go, tracking.go): the
+	// asynchronous output queue, subscriptions, tracking state, and Proto
+	// as of the last command for other goroutines.
+	aq    atomic.Pointer[asyncOut]
+	ps    atomic.Pointer[clientSubs]
+	trk   atomic.Pointer[clientTracking]
+	proto atomic.Int32
+
 	mu struct {
 		sync.Mutex
 		name    string

@@ -34,7 +34,8 @@ func (e *Engine) Exec(c *Client, argv [][]byte) {
 	if (replyMode == ReplyOff && c.ReplyMode == ReplyOff) || skip {
 		w.Buf = w.Buf[:mark]
 	}
-	e.afterExec(c, skip) // MONITOR: activation and reply routing (monitor.go)
+	e.afterExecAsync(c, argv) // tracking messages, protocol mirror, CLIENT CACHING reset (pubsub_hooks.go)
+	e.afterExec(c, skip)      // MONITOR: activation and reply routing (monitor.go)
 }
 
 func (e *Engine) exec(c *Client, argv [][]byte) {
@@ -54,6 +55,10 @@ func (e *Engine) exec(c *Client, argv [][]byte) {
 	}
 	if c.Multi != nil && spec.Has(command.FlagNoMulti) {
 		e.rejectArgv(c, argv, "ERR Command not allowed inside a transaction")
+		return
+	}
+	// RESP2 subscribed mode (pubsub_hooks.go).
+	if c.ps.Load() != nil && e.pubsubGate(c, argv, spec) {
 		return
 	}
 	// Busy script (script_call.go): one atomic load when no script runs.
@@ -156,7 +161,9 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 	start := time.Now()
 	if cmd.Exclusive && cmd.SelfLocking { // NoLock (options.go): EXEC
 		ctx.DB = ks.DB(c.DB)
+		e.beginCall(c, c.DB, nil, false) // pub/sub and tracking seams (pubsub_hooks.go)
 		cmd.Proc(&ctx)
+		e.endCall(&ctx, nil, false)
 		e.account(&ctx, start)
 		return
 	}
@@ -164,14 +171,21 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 		ks.LockWorld()
 		ctx.Exclusive = true
 		ctx.DB = ks.DB(c.DB)
+		if guardsActive.Load() != 0 { // snapshot copy-on-write (persist_hooks.go)
+			e.guardCmd(ctx.DB, cmd, argv)
+		}
+		e.beginCall(c, c.DB, nil, true)
 		cmd.Proc(&ctx)
+		e.endCall(&ctx, nil, true)
 		e.finish(&ctx)
 		ks.UnlockWorld()
 	} else {
 		ks.RLockWorld()
 		ctx.DB = ks.DB(c.DB)
 		if cmd.SelfLocking {
+			e.beginCall(c, c.DB, nil, false)
 			cmd.Proc(&ctx)
+			e.endCall(&ctx, nil, false)
 			e.finish(&ctx)
 		} else {
 			var kb keyBuf
@@ -182,7 +196,9 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 				ks.RUnlockWorld()
 				ks.LockWorld()
 				ctx.Exclusive = true
+				e.beginCall(c, c.DB, nil, true)
 				cmd.Proc(&ctx)
+				e.endCall(&ctx, nil, true)
 				e.finish(&ctx)
 				ks.UnlockWorld()
 				e.account(&ctx, start)
@@ -195,11 +211,16 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 			shards = sortShards(shards)
 			db := ctx.DB
 			db.LockShards(shards)
+			if guardsActive.Load() != 0 { // snapshot copy-on-write (persist_hooks.go)
+				e.guardCmd(db, cmd, argv)
+			}
+			e.beginCall(c, db.ID, shards, false)
 			if c.NoTouch && cmd.Spec.Name != "touch" {
 				e.runNoTouch(&ctx, keys)
 			} else {
 				cmd.Proc(&ctx)
 			}
+			e.endCall(&ctx, keys, false)
 			e.finish(&ctx)
 			db.UnlockShards(shards)
 		}
@@ -297,10 +318,16 @@ func (e *Engine) execQueueLocked(c *Client, queue []QueuedCmd) {
 	c.W.Array(len(queue))
 	var effects []Effect
 	wrote := false
+	e.queueWorld(c, true) // pub/sub: the client holds the world (pubsub_hooks.go)
+	defer e.queueWorld(c, false)
 	for _, q := range queue {
 		ctx := Ctx{E: e, C: c, Cmd: q.Cmd, Argv: q.Argv, W: &c.W, DB: ks.DB(c.DB), Exclusive: true, inMulti: true}
 		start := time.Now()
+		if guardsActive.Load() != 0 { // snapshot copy-on-write (persist_hooks.go)
+			e.guardCmd(ctx.DB, q.Cmd, q.Argv)
+		}
 		q.Cmd.Proc(&ctx)
+		e.endQueued(&ctx)
 		e.account(&ctx, start)
 		if e.hasSinks.Load() {
 			if ctx.rewritten {

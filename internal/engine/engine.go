@@ -120,6 +120,8 @@ type Engine struct {
 	pauseAll   bool  // CLIENT PAUSE ALL vs WRITE
 
 	LastSave atomic.Int64 // unix seconds
+
+	async asyncState // pub/sub, keyspace events, tracking (pubsub_hooks.go, tracking.go)
 }
 
 // New creates an engine over ks with the registered commands.
@@ -132,6 +134,7 @@ func New(ks *keyspace.Keyspace, cfg Settings) (*Engine, error) {
 	e.pauseCond = sync.NewCond(&e.pauseMu)
 	e.LastSave.Store(time.Now().Unix())
 	ks.Hooks = (*hooks)(e)
+	e.initAsync()
 	return e, nil
 }
 
@@ -192,6 +195,7 @@ func (e *Engine) NewClient(conn Conn, addr, laddr string, fd int) *Client {
 // RemoveClient unregisters a closed connection and drops its session state.
 func (e *Engine) RemoveClient(c *Client) {
 	e.unwatchAll(c)
+	e.dropAsync(c) // subscriptions, tracking, output queue (pubsub_hooks.go)
 	e.clientsMu.Lock()
 	delete(e.clients, c.ID)
 	e.clientsMu.Unlock()
@@ -239,6 +243,9 @@ func (h *hooks) KeyModified(db int, key string) {
 	e.Stats.Dirty.Add(1)
 	e.touchWatched(db, key)
 	e.signalGone(db, key) // XREADGROUP waiters learn about deleted streams (blocking.go)
+	if e.async.trk.clients.Load() > 0 {
+		e.trackingKeyModified(db, key, false) // client-side caching (tracking.go)
+	}
 }
 
 func (h *hooks) KeyExpired(db int, key string) {
@@ -247,6 +254,9 @@ func (h *hooks) KeyExpired(db int, key string) {
 		e.emit([]Effect{{DB: db, Argv: [][]byte{[]byte("DEL"), []byte(key)}}})
 	}
 	e.notify(NotifyExpired, "expired", db, []byte(key))
+	if e.async.trk.clients.Load() > 0 {
+		e.trackingKeyModified(db, key, true) // as Redis: invalidated without a client
+	}
 }
 
 func (h *hooks) DBFlushed(db, other int) {
@@ -260,6 +270,9 @@ func (h *hooks) DBFlushed(db, other int) {
 		return other >= 0 && e.KS.DB(other).Peek([]byte(key)) != nil
 	})
 	e.SignalReadyDB(db) // blocked clients re-check their keys (blocking.go)
+	if other < 0 {
+		e.trackingFlushed() // null invalidation to tracking clients (tracking.go)
+	}
 }
 
 // RedisVersion is the Redis version Redwing reports (INFO, HELLO,

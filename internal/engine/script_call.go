@@ -251,6 +251,9 @@ func (r *ScriptRun) Call(argv [][]byte) ([]byte, string) {
 	ctx := Ctx{E: e, C: sc, Cmd: cmd, Argv: argv, W: &sc.W, DB: e.KS.DB(sc.DB), Exclusive: true, inMulti: true}
 	start := time.Now()
 	e.Stats.Commands.Add(1)
+	if guardsActive.Load() != 0 { // snapshot copy-on-write (persist_hooks.go)
+		e.guardCmd(ctx.DB, cmd, argv)
+	}
 	cmd.Proc(&ctx)
 	e.account(&ctx, start)
 	if ctx.dirty > 0 {

@@ -19,6 +19,7 @@ import (
 	"github.com/redwingdb/redwing/internal/config"
 	"github.com/redwingdb/redwing/internal/engine"
 	"github.com/redwingdb/redwing/internal/keyspace"
+	"github.com/redwingdb/redwing/internal/persist"
 	"github.com/redwingdb/redwing/internal/resp"
 
 	_ "github.com/redwingdb/redwing/internal/commands" // register command handlers
@@ -40,6 +41,8 @@ type Server struct {
 
 	connsMu sync.Mutex
 	conns   map[net.Conn]struct{}
+
+	persist *persist.Manager // persistence.go
 }
 
 // Options adjust a server beyond its configuration (tests inject a clock).
@@ -72,6 +75,15 @@ func New(cfg *config.Config, opt Options) (*Server, error) {
 	s := &Server{Cfg: cfg, Eng: eng, KS: ks, Log: lg, quit: make(chan struct{}), done: make(chan struct{}), conns: map[net.Conn]struct{}{}}
 	s.listenAddr = opt.ListenAddr
 	eng.Shutdown = s.shutdownFromCommand
+	// Pub/sub: log lines and the parameters the engine caches.
+	eng.SetLogf(lg.Printf)
+	for _, name := range []string{"notify-keyspace-events", "client-output-buffer-limit", "tracking-table-max-keys"} {
+		cfg.OnChange(name, func(string) error { eng.ReloadPubsubConfig(); return nil })
+	}
+	// Persistence: load the AOF or RDB before listening (persistence.go).
+	if err := s.initPersistence(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -160,6 +172,7 @@ func (s *Server) Serve() {
 	}
 	s.connsMu.Unlock()
 	s.wg.Wait()
+	s.closePersistence() // persistence.go
 	close(s.done)
 }
 
@@ -192,6 +205,7 @@ func Run(ctx context.Context, cfg *config.Config) error {
 	go func() {
 		select {
 		case <-ctx.Done():
+			s.signalShutdown() // persistence.go
 			s.Close()
 		case <-s.done:
 		}
@@ -340,6 +354,12 @@ func (s *Server) serveConn(nc net.Conn) {
 }
 
 func (s *Server) flush(nc net.Conn, c *engine.Client) bool {
+	s.waitDurable()                 // appendfsync: replies wait for their writes (persistence.go)
+	s.Eng.FlushTrackingBroadcasts() // BCAST invalidations of this batch's writes
+	if c.Async() {
+		// Pub/sub or tracking client: replies join its output queue.
+		return s.Eng.FlushOwn(c)
+	}
 	if c.W.Len() == 0 {
 		return true
 	}
@@ -375,6 +395,7 @@ func (s *Server) cron() {
 					break
 				}
 			}
+			s.Eng.FlushTrackingBroadcasts()
 		}
 	}
 }

@@ -4,18 +4,23 @@ import "bytes"
 
 // Dup returns a deep copy of the hash (COPY).
 func (h *Hash) Dup() any {
-	n := &Hash{n: h.n, ex: h.ex, lp: bytes.Clone(h.lp)}
-	if h.d != nil {
-		d := &hdense{ents: make([]hent, len(h.d.ents)), idx: make(map[string]int32, len(h.d.ents))}
-		copy(d.ents, h.d.ents) // strings are immutable: sharing them is safe
-		for i := range d.ents {
-			d.idx[d.ents[i].field()] = int32(i)
+	n := &Hash{lp: bytes.Clone(h.lp)}
+	if h.x == nil {
+		return n
+	}
+	x := &hashExt{ex: h.x.ex}
+	if h.x.idx != nil {
+		x.ents = make([]hent, len(h.x.ents))
+		x.idx = make(map[string]int32, len(h.x.ents))
+		copy(x.ents, h.x.ents) // strings are immutable: sharing them is safe
+		for i := range x.ents {
+			x.idx[x.ents[i].field()] = int32(i)
 		}
-		n.d = d
 	}
-	if h.ttl != nil {
-		n.ttl = &fieldTTL{at: append([]int64(nil), h.ttl.at...), cnt: h.ttl.cnt, min: h.ttl.min}
+	if t := h.x.ttl; t != nil {
+		x.ttl = &fieldTTL{at: append([]int64(nil), t.at...), cnt: t.cnt, min: t.min}
 	}
+	n.x = x
 	return n
 }
 
@@ -41,7 +46,7 @@ func (c chunk) clone() chunk {
 
 // Dup returns a deep copy of the set (COPY).
 func (s *Set) Dup() any {
-	n := &Set{enc: s.enc, w: s.w, n: s.n, buf: bytes.Clone(s.buf)}
+	n := &Set{buf: bytes.Clone(s.buf)}
 	if s.d != nil {
 		d := &sdense{ms: append([]string(nil), s.d.ms...), idx: make(map[string]int32, len(s.d.ms))}
 		for i, m := range d.ms {

@@ -15,12 +15,20 @@ import (
 // Fields may carry an expiry time (Redis 7.4 hash field expiration). The
 // hash never hides expired fields by itself: callers run ExpireFields(now)
 // before using it, which removes them.
+//
+// A small hash costs its 32-byte header plus the buffer: the field count of
+// a listpack is not stored but counted (listpacks are short), and the
+// hashtable and field-TTL state hang off one optional pointer.
 type Hash struct {
-	lp  []byte // listpack: field, value, field, value ... (when d == nil)
-	n   int    // number of fields in lp
-	d   *hdense
-	ttl *fieldTTL
-	ex  bool // listpackex: a field TTL was set while listpack-encoded
+	lp []byte   // listpack: field, value, field, value ... (when not a hashtable)
+	x  *hashExt // nil for a plain listpack hash
+}
+
+// hashExt is the state of a hashtable or of a hash with field TTLs.
+type hashExt struct {
+	hdense           // hashtable when idx != nil
+	ttl    *fieldTTL // field expiry times, nil when none was ever set
+	ex     bool      // listpackex: a field TTL was set while listpack-encoded
 }
 
 // hent is one field and its value, stored in one allocation.
@@ -53,44 +61,73 @@ func (h *Hash) Type() string { return "hash" }
 
 // Encoding returns the OBJECT ENCODING name.
 func (h *Hash) Encoding() string {
-	if h.d != nil {
+	switch {
+	case h.isHT():
 		return "hashtable"
-	}
-	if h.ex {
+	case h.x != nil && h.x.ex:
 		return "listpackex"
 	}
 	return "listpack"
 }
 
+func (h *Hash) isHT() bool { return h.x != nil && h.x.idx != nil }
+
+// dense returns the hashtable, or nil for a listpack.
+func (h *Hash) dense() *hdense {
+	if h.x != nil && h.x.idx != nil {
+		return &h.x.hdense
+	}
+	return nil
+}
+
+func (h *Hash) ext() *hashExt {
+	if h.x == nil {
+		h.x = &hashExt{}
+	}
+	return h.x
+}
+
+// ttls returns the field TTL state, or nil.
+func (h *Hash) ttls() *fieldTTL {
+	if h.x == nil {
+		return nil
+	}
+	return h.x.ttl
+}
+
 // Len returns the number of fields (including expired ones not yet removed).
 func (h *Hash) Len() int {
-	if h.d != nil {
-		return len(h.d.ents)
+	if d := h.dense(); d != nil {
+		return len(d.ents)
 	}
-	return h.n
+	n := 0
+	for off := 0; off < len(h.lp); n++ {
+		off = lpSkip(h.lp, lpSkip(h.lp, off))
+	}
+	return n
 }
 
 // IsListpack reports whether the hash uses the compact encoding.
-func (h *Hash) IsListpack() bool { return h.d == nil }
+func (h *Hash) IsListpack() bool { return !h.isHT() }
 
-// find returns the pair ordinal and the offsets of the field entry and of
-// the value entry, or i == -1.
+// lpFind returns the pair ordinal and the offsets of the field entry and
+// of the value entry, or i == -1 and, in end, the number of pairs.
 func (h *Hash) lpFind(f []byte) (i, foff, voff, end int) {
 	off := 0
 	for i = 0; off < len(h.lp); i++ {
 		fv, next := lpNext(h.lp, off)
-		_, vend := lpNext(h.lp, next)
+		vend := lpSkip(h.lp, next)
 		if bytes.Equal(fv, f) {
 			return i, off, next, vend
 		}
 		off = vend
 	}
-	return -1, 0, 0, 0
+	return -1, 0, 0, i
 }
 
 func (h *Hash) index(f []byte) int {
-	if h.d != nil {
-		if i, ok := h.d.idx[string(f)]; ok {
+	if d := h.dense(); d != nil {
+		if i, ok := d.idx[string(f)]; ok {
 			return int(i)
 		}
 		return -1
@@ -102,12 +139,12 @@ func (h *Hash) index(f []byte) int {
 // Get returns the value of field f. The returned slice must not be
 // modified and is valid until the next change to the hash.
 func (h *Hash) Get(f []byte) ([]byte, bool) {
-	if h.d != nil {
-		i, ok := h.d.idx[string(f)]
+	if d := h.dense(); d != nil {
+		i, ok := d.idx[string(f)]
 		if !ok {
 			return nil, false
 		}
-		return sbytes(h.d.ents[i].value()), true
+		return sbytes(d.ents[i].value()), true
 	}
 	i, _, voff, _ := h.lpFind(f)
 	if i < 0 {
@@ -131,11 +168,10 @@ func (h *Hash) StrLen(f []byte) int {
 // or v is longer than maxValue, and afterwards when it has more than
 // maxEntries fields (Redis's hashTypeSet).
 func (h *Hash) Set(f, v []byte, keepTTL bool, maxEntries, maxValue int) bool {
-	if h.d == nil && (len(f) > maxValue || len(v) > maxValue) {
+	if !h.isHT() && (len(f) > maxValue || len(v) > maxValue) {
 		h.Convert()
 	}
-	if h.d != nil {
-		d := h.d
+	if d := h.dense(); d != nil {
 		s := string(append(append(make([]byte, 0, len(f)+len(v)), f...), v...))
 		e := hent{s: s, fl: uint32(len(f))}
 		if i, ok := d.idx[string(f)]; ok {
@@ -149,26 +185,27 @@ func (h *Hash) Set(f, v []byte, keepTTL bool, maxEntries, maxValue int) bool {
 		}
 		d.idx[e.field()] = int32(len(d.ents))
 		d.ents = append(d.ents, e)
-		if h.ttl != nil {
-			h.ttl.at = append(h.ttl.at, 0)
+		if t := h.ttls(); t != nil {
+			t.at = append(t.at, 0)
 		}
 		return true
 	}
-	i, _, voff, vend := h.lpFind(f)
+	i, _, voff, n := h.lpFind(f)
 	if i >= 0 {
-		h.lp = lpReplace(h.lp, voff, vend, v)
+		h.lp = lpReplace(h.lp, voff, n, v)
 		if !keepTTL {
 			h.clearTTL(i)
 		}
 		return false
 	}
-	h.lp = lpAppend(h.lp, f)
-	h.lp = lpAppend(h.lp, v)
-	h.n++
-	if h.ttl != nil {
-		h.ttl.at = append(h.ttl.at, 0)
+	fs, vs := lpEntrySize(len(f)), lpEntrySize(len(v))
+	h.lp = grow(h.lp, fs+vs)
+	lpPut(h.lp[len(h.lp)-fs-vs:], f)
+	lpPut(h.lp[len(h.lp)-vs:], v)
+	if t := h.ttls(); t != nil {
+		t.at = append(t.at, 0)
 	}
-	if h.n > maxEntries {
+	if n+1 > maxEntries {
 		h.Convert()
 	}
 	return true
@@ -176,8 +213,8 @@ func (h *Hash) Set(f, v []byte, keepTTL bool, maxEntries, maxValue int) bool {
 
 // Delete removes field f and reports whether it existed.
 func (h *Hash) Delete(f []byte) bool {
-	if h.d != nil {
-		i, ok := h.d.idx[string(f)]
+	if d := h.dense(); d != nil {
+		i, ok := d.idx[string(f)]
 		if !ok {
 			return false
 		}
@@ -189,22 +226,20 @@ func (h *Hash) Delete(f []byte) bool {
 		return false
 	}
 	h.lp = lpDelete(h.lp, foff, vend)
-	h.n--
-	if h.ttl != nil {
-		t := h.ttl
+	if t := h.ttls(); t != nil {
 		if t.at[i] != 0 {
 			t.cnt--
 		}
 		t.at = append(t.at[:i], t.at[i+1:]...)
 	}
-	if h.n == 0 {
+	if len(h.lp) == 0 {
 		h.lp = nil
 	}
 	return true
 }
 
 func (h *Hash) denseDelete(i int) {
-	d := h.d
+	d := h.dense()
 	last := len(d.ents) - 1
 	delete(d.idx, d.ents[i].field())
 	if i != last {
@@ -213,8 +248,7 @@ func (h *Hash) denseDelete(i int) {
 	}
 	d.ents[last] = hent{}
 	d.ents = d.ents[:last]
-	if h.ttl != nil {
-		t := h.ttl
+	if t := h.ttls(); t != nil {
 		if t.at[i] != 0 {
 			t.cnt--
 		}
@@ -225,10 +259,13 @@ func (h *Hash) denseDelete(i int) {
 
 // Convert turns a listpack hash into a hashtable.
 func (h *Hash) Convert() {
-	if h.d != nil {
+	if h.isHT() {
 		return
 	}
-	d := &hdense{ents: make([]hent, 0, h.n), idx: make(map[string]int32, h.n)}
+	n := h.Len()
+	d := &h.ext().hdense
+	d.ents = make([]hent, 0, n)
+	d.idx = make(map[string]int32, n)
 	for off := 0; off < len(h.lp); {
 		var f, v []byte
 		f, off = lpNext(h.lp, off)
@@ -238,17 +275,15 @@ func (h *Hash) Convert() {
 		d.idx[e.field()] = int32(len(d.ents))
 		d.ents = append(d.ents, e)
 	}
-	h.d = d
 	h.lp = nil
-	h.n = 0
 }
 
 // ForEach calls fn for every field in iteration order until fn returns
 // false. The slices are read-only views valid during the call.
 func (h *Hash) ForEach(fn func(f, v []byte) bool) {
-	if h.d != nil {
-		for i := range h.d.ents {
-			e := &h.d.ents[i]
+	if d := h.dense(); d != nil {
+		for i := range d.ents {
+			e := &d.ents[i]
 			if !fn(sbytes(e.field()), sbytes(e.value())) {
 				return
 			}
@@ -267,8 +302,8 @@ func (h *Hash) ForEach(fn func(f, v []byte) bool) {
 
 // At returns the i-th field in iteration order (0 <= i < Len()).
 func (h *Hash) At(i int) (f, v []byte) {
-	if h.d != nil {
-		e := &h.d.ents[i]
+	if d := h.dense(); d != nil {
+		e := &d.ents[i]
 		return sbytes(e.field()), sbytes(e.value())
 	}
 	off := 0
@@ -287,12 +322,13 @@ func (h *Hash) At(i int) (f, v []byte) {
 // towards lower indexes and an entry present during the whole scan is
 // returned at least once.
 func (h *Hash) Scan(cursor uint64, count int, fn func(f, v []byte)) uint64 {
-	if h.d == nil {
+	d := h.dense()
+	if d == nil {
 		h.ForEach(func(f, v []byte) bool { fn(f, v); return true })
 		return 0
 	}
-	return denseScan(len(h.d.ents), cursor, count, func(i int) {
-		e := &h.d.ents[i]
+	return denseScan(len(d.ents), cursor, count, func(i int) {
+		e := &d.ents[i]
 		fn(sbytes(e.field()), sbytes(e.value()))
 	})
 }
@@ -316,7 +352,7 @@ func denseScan(n int, cursor uint64, count int, fn func(i int)) uint64 {
 // Field expiration.
 
 // HasTTLs reports whether any field has an expiry time.
-func (h *Hash) HasTTLs() bool { return h.ttl != nil && h.ttl.cnt > 0 }
+func (h *Hash) HasTTLs() bool { t := h.ttls(); return t != nil && t.cnt > 0 }
 
 // FieldExpire returns f's expiry time (0 when it has none) and whether f exists.
 func (h *Hash) FieldExpire(f []byte) (int64, bool) {
@@ -324,10 +360,11 @@ func (h *Hash) FieldExpire(f []byte) (int64, bool) {
 	if i < 0 {
 		return 0, false
 	}
-	if h.ttl == nil {
+	t := h.ttls()
+	if t == nil {
 		return 0, true
 	}
-	return h.ttl.at[i], true
+	return t.at[i], true
 }
 
 // SetFieldExpire sets the expiry time of an existing field f (at > 0) and
@@ -337,13 +374,14 @@ func (h *Hash) SetFieldExpire(f []byte, at int64) bool {
 	if i < 0 {
 		return false
 	}
-	if h.ttl == nil {
-		h.ttl = &fieldTTL{at: make([]int64, h.Len()), min: math.MaxInt64}
+	x := h.ext()
+	if x.ttl == nil {
+		x.ttl = &fieldTTL{at: make([]int64, h.Len()), min: math.MaxInt64}
 	}
-	if h.d == nil {
-		h.ex = true
+	if x.idx == nil {
+		x.ex = true
 	}
-	t := h.ttl
+	t := x.ttl
 	if t.at[i] == 0 {
 		t.cnt++
 	}
@@ -357,14 +395,14 @@ func (h *Hash) SetFieldExpire(f []byte, at int64) bool {
 // PersistField removes f's expiry time; it reports whether f had one.
 func (h *Hash) PersistField(f []byte) bool {
 	i := h.index(f)
-	if i < 0 || h.ttl == nil {
+	if i < 0 {
 		return false
 	}
 	return h.clearTTL(i)
 }
 
 func (h *Hash) clearTTL(i int) bool {
-	t := h.ttl
+	t := h.ttls()
 	if t == nil || t.at[i] == 0 {
 		return false
 	}
@@ -376,7 +414,7 @@ func (h *Hash) clearTTL(i int) bool {
 // NextExpire returns the earliest field expiry time, or 0 when no field
 // has one.
 func (h *Hash) NextExpire() int64 {
-	t := h.ttl
+	t := h.ttls()
 	if t == nil || t.cnt == 0 {
 		return 0
 	}
@@ -394,16 +432,16 @@ func (h *Hash) NextExpire() int64 {
 // (if not nil) with each removed field before it goes, and returns how
 // many were removed. It is cheap when no field is due.
 func (h *Hash) ExpireFields(now int64, fn func(f []byte)) int {
-	t := h.ttl
+	t := h.ttls()
 	if t == nil || t.cnt == 0 || t.min > now {
 		return 0
 	}
 	removed := 0
-	if h.d != nil {
-		for i := len(h.d.ents) - 1; i >= 0; i-- {
+	if d := h.dense(); d != nil {
+		for i := len(d.ents) - 1; i >= 0; i-- {
 			if at := t.at[i]; at != 0 && at <= now {
 				if fn != nil {
-					fn(sbytes(h.d.ents[i].field()))
+					fn(sbytes(d.ents[i].field()))
 				}
 				h.denseDelete(i)
 				removed++
@@ -417,10 +455,9 @@ func (h *Hash) ExpireFields(now int64, fn func(f []byte)) int {
 			if at := t.at[i]; at != 0 && at <= now {
 				if fn != nil {
 					f, _ := lpNext(h.lp, off)
-					fn(append([]byte(nil), f...))
+					fn(f)
 				}
 				h.lp = lpDelete(h.lp, off, vend)
-				h.n--
 				t.cnt--
 				t.at = append(t.at[:i], t.at[i+1:]...)
 				removed++
@@ -429,7 +466,7 @@ func (h *Hash) ExpireFields(now int64, fn func(f []byte)) int {
 			off = vend
 			i++
 		}
-		if h.n == 0 {
+		if len(h.lp) == 0 {
 			h.lp = nil
 		}
 	}
@@ -438,4 +475,19 @@ func (h *Hash) ExpireFields(now int64, fn func(f []byte)) int {
 		t.min = math.MaxInt64
 	}
 	return removed
+}
+
+// ForEachTTL is ForEach with each field's expiry time (0 when none), for
+// persistence.
+func (h *Hash) ForEachTTL(fn func(f, v []byte, at int64) bool) {
+	t := h.ttls()
+	i := 0
+	h.ForEach(func(f, v []byte) bool {
+		var at int64
+		if t != nil {
+			at = t.at[i]
+		}
+		i++
+		return fn(f, v, at)
+	})
 }

@@ -71,20 +71,44 @@ func lpAppend(buf []byte, v []byte) []byte {
 }
 
 // grow extends buf by n bytes (contents of the new bytes unspecified).
+// Small buffers grow to the allocator's size class of the exact need, so a
+// small collection wastes at most a size class's rounding (as Redis's
+// exact-size listpack reallocations under jemalloc); larger ones grow by a
+// quarter at least, which keeps appends amortised O(1).
 func grow(buf []byte, n int) []byte {
 	if cap(buf)-len(buf) >= n {
 		return buf[:len(buf)+n]
 	}
-	c := 2 * cap(buf)
-	if c < len(buf)+n {
-		c = len(buf) + n
+	need := len(buf) + n
+	c := need
+	if cap(buf) >= 512 && c < cap(buf)+cap(buf)/4 {
+		c = cap(buf) + cap(buf)/4
 	}
-	if c < 16 {
-		c = 16
-	}
-	nb := make([]byte, len(buf)+n, c)
+	nb := make([]byte, need, sizeClass(c))
 	copy(nb, buf)
 	return nb
+}
+
+// sizeClasses are the Go allocator's small object size classes up to 4KB.
+var sizeClasses = [...]int{8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256,
+	288, 320, 352, 384, 416, 448, 480, 512, 576, 640, 704, 768, 896, 1024, 1152, 1280, 1408, 1536, 1792,
+	2048, 2304, 2688, 3072, 3200, 3456, 4096}
+
+// sizeClass rounds n up to the allocation size the runtime would use.
+func sizeClass(n int) int {
+	if n > 4096 {
+		return n
+	}
+	lo, hi := 0, len(sizeClasses)-1
+	for lo < hi {
+		m := (lo + hi) / 2
+		if sizeClasses[m] < n {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return sizeClasses[lo]
 }
 
 // lpNext decodes the entry at off and returns its data and the offset of

@@ -239,11 +239,17 @@ func raxCount(keys [][16]byte, d int) int64 {
 	return n
 }
 
+// NextID results.
+const (
+	StreamIDOK           = iota
+	StreamIDTooSmall     // not greater than the last ID
+	StreamIDSeqExhausted // "ms-*" with ms's sequence at its maximum
+)
+
 // NextID returns the ID XADD would use: given is the ID argument when
 // idGiven (with seqGiven false for the "ms-*" form), now the current time
-// in ms for "*". ok is false when the ID would not be greater than the
-// last one.
-func (s *Stream) NextID(now uint64, given StreamID, idGiven, seqGiven bool) (StreamID, bool) {
+// in ms for "*". The status is StreamIDOK or why there is no such ID.
+func (s *Stream) NextID(now uint64, given StreamID, idGiven, seqGiven bool) (StreamID, int) {
 	var id StreamID
 	switch {
 	case idGiven && seqGiven:
@@ -251,7 +257,7 @@ func (s *Stream) NextID(now uint64, given StreamID, idGiven, seqGiven bool) (Str
 	case idGiven:
 		if s.lastID.Ms == given.Ms {
 			if s.lastID.Seq == ^uint64(0) {
-				return StreamID{}, false
+				return StreamID{}, StreamIDSeqExhausted
 			}
 			id = StreamID{given.Ms, s.lastID.Seq + 1}
 		} else {
@@ -265,9 +271,9 @@ func (s *Stream) NextID(now uint64, given StreamID, idGiven, seqGiven bool) (Str
 		}
 	}
 	if id.Cmp(s.lastID) <= 0 {
-		return StreamID{}, false
+		return StreamID{}, StreamIDTooSmall
 	}
-	return id, true
+	return id, StreamIDOK
 }
 
 // Append adds an entry with ID id (greater than LastID), fv alternating
@@ -463,100 +469,140 @@ func (s *Stream) seekLE(id StreamID) int {
 	return i - 1
 }
 
-// Range calls fn for each live entry with start <= ID <= end, ascending
-// (descending when rev), until fn returns false.
-func (s *Stream) Range(start, end StreamID, rev bool, fn func(e *StreamEntry) bool) {
+// StreamIter walks the live entries of a range (Stream.Iter). The stream
+// must not change during the walk.
+type StreamIter struct {
+	s          *Stream
+	start, end StreamID
+	rev, done  bool
+	i, off     int // node index; next (forward) or end (reverse) offset
+}
+
+// Iter returns an iterator over the live entries with start <= ID <= end,
+// ascending, or descending when rev.
+func (s *Stream) Iter(start, end StreamID, rev bool) StreamIter {
+	it := StreamIter{s: s, start: start, end: end, rev: rev}
 	if end.Less(start) {
-		return
+		it.done = true
+		return it
 	}
-	var e StreamEntry
 	if !rev {
-		i := s.seekLE(start)
-		if i < 0 {
-			i = 0
+		it.i = s.seekLE(start)
+		if it.i < 0 {
+			it.i = 0
 		}
-		for ; i < len(s.nodes); i++ {
-			n := s.nodes[i]
-			for off := n.first; off < len(n.buf); {
-				var v []byte
-				v, off = lpNext(n.buf, off)
-				if v[0]&sflagDeleted != 0 {
-					continue
-				}
-				id := n.entryID(v)
-				if id.Less(start) {
-					continue
-				}
-				if end.Less(id) {
-					return
-				}
-				n.decode(v, &e)
-				if !fn(&e) {
-					return
-				}
-			}
+		if it.i < len(s.nodes) {
+			it.off = s.nodes[it.i].first
 		}
-		return
+	} else {
+		it.i = s.seekLE(end)
+		if it.i >= 0 {
+			it.off = len(s.nodes[it.i].buf)
+		}
 	}
-	for i := s.seekLE(end); i >= 0; i-- {
-		n := s.nodes[i]
-		for p := len(n.buf); p > n.first; {
+	return it
+}
+
+// Next moves to the next entry, filling e; it reports false at the end.
+func (it *StreamIter) Next(e *StreamEntry) bool {
+	if it.done {
+		return false
+	}
+	nodes := it.s.nodes
+	if !it.rev {
+		for it.i < len(nodes) {
+			n := nodes[it.i]
+			if it.off >= len(n.buf) {
+				it.i++
+				if it.i < len(nodes) {
+					it.off = nodes[it.i].first
+				}
+				continue
+			}
 			var v []byte
-			v, p = lpPrev(n.buf, p)
+			v, it.off = lpNext(n.buf, it.off)
 			if v[0]&sflagDeleted != 0 {
 				continue
 			}
 			id := n.entryID(v)
-			if end.Less(id) {
+			if id.Less(it.start) {
 				continue
 			}
-			if id.Less(start) {
-				return
+			if it.end.Less(id) {
+				break
 			}
-			n.decode(v, &e)
-			if !fn(&e) {
-				return
+			n.decode(v, e)
+			return true
+		}
+		it.done = true
+		return false
+	}
+	for it.i >= 0 {
+		n := nodes[it.i]
+		if it.off <= n.first {
+			it.i--
+			if it.i >= 0 {
+				it.off = len(nodes[it.i].buf)
 			}
+			continue
+		}
+		var v []byte
+		v, it.off = lpPrev(n.buf, it.off)
+		if v[0]&sflagDeleted != 0 {
+			continue
+		}
+		id := n.entryID(v)
+		if it.end.Less(id) {
+			continue
+		}
+		if id.Less(it.start) {
+			break
+		}
+		n.decode(v, e)
+		return true
+	}
+	it.done = true
+	return false
+}
+
+// Range calls fn for each live entry with start <= ID <= end, ascending
+// (descending when rev), until fn returns false.
+func (s *Stream) Range(start, end StreamID, rev bool, fn func(e StreamEntry) bool) {
+	it := s.Iter(start, end, rev)
+	var e StreamEntry
+	for it.Next(&e) {
+		if !fn(e) {
+			return
 		}
 	}
 }
 
-// Get calls fn with the live entry id and reports whether it exists.
-func (s *Stream) Get(id StreamID, fn func(e *StreamEntry)) bool {
-	found := false
-	s.Range(id, id, false, func(e *StreamEntry) bool {
-		found = true
-		if fn != nil {
-			fn(e)
-		}
-		return false
-	})
-	return found
+// Get fills e with the live entry id and reports whether it exists.
+func (s *Stream) Get(id StreamID, e *StreamEntry) bool {
+	it := s.Iter(id, id, false)
+	return it.Next(e)
 }
 
 // Exists reports whether a live entry has the given ID.
-func (s *Stream) Exists(id StreamID) bool { return s.Get(id, nil) }
+func (s *Stream) Exists(id StreamID) bool {
+	var e StreamEntry
+	return s.Get(id, &e)
+}
 
 // FirstLive returns the ID of the first live entry.
 func (s *Stream) FirstLive() (StreamID, bool) {
-	var id StreamID
-	found := false
-	s.Range(StreamID{}, StreamMaxID, false, func(e *StreamEntry) bool {
-		id, found = e.ID, true
-		return false
-	})
-	return id, found
+	var e StreamEntry
+	it := s.Iter(StreamID{}, StreamMaxID, false)
+	ok := it.Next(&e)
+	return e.ID, ok
 }
 
 // LastLive returns the ID of the last live entry.
 func (s *Stream) LastLive() (StreamID, bool) {
-	var id StreamID
-	found := false
-	s.Range(StreamID{}, StreamMaxID, true, func(e *StreamEntry) bool {
-		id, found = e.ID, true
-		return false
-	})
-	return id, found
+	var e StreamEntry
+	it := s.Iter(StreamID{}, StreamMaxID, true)
+	ok := it.Next(&e)
+	return e.ID, ok
 }
 
 // FirstEdge returns the ID of the first entry, tombstones included (Redis's

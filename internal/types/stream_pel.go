@@ -155,8 +155,8 @@ func (p *PEL) Last() (StreamID, bool) {
 // PELIter walks a PEL in ID order. The PEL must not change during the
 // walk (re-Seek after a change).
 type PELIter struct {
-	p      *PEL
-	ci, i  int
+	p     *PEL
+	ci, i int
 }
 
 // Seek returns an iterator at the first pending ID >= id.

@@ -2,6 +2,7 @@ package types
 
 import (
 	"bytes"
+	"unsafe"
 	"encoding/binary"
 	"math"
 	"math/rand/v2"
@@ -269,8 +270,58 @@ type zslNode struct {
 	member   string
 	score    float64
 	backward *zslNode
-	idx      int // position in zskiplist.nodes
-	level    []zslLevel
+	idx      int32 // position in zskiplist.nodes
+	nlev     int32
+	lv       [1]zslLevel // level 0; higher levels follow in the same allocation
+}
+
+// l returns level i of the node. Levels above 0 live right after the
+// node in the same allocation (see newZslNode), as the flexible array of
+// Redis's zskiplistNode: no slice header and no extra indirection.
+func (n *zslNode) l(i int) *zslLevel {
+	return (*zslLevel)(unsafe.Add(unsafe.Pointer(&n.lv[0]), uintptr(i)*unsafe.Sizeof(zslLevel{})))
+}
+
+func newZslNode(level int, score float64, member string) *zslNode {
+	var n *zslNode
+	switch {
+	case level <= 1:
+		n = &zslNode{}
+	case level == 2:
+		n = &(&struct {
+			zslNode
+			r [1]zslLevel
+		}{}).zslNode
+	case level == 3:
+		n = &(&struct {
+			zslNode
+			r [2]zslLevel
+		}{}).zslNode
+	case level == 4:
+		n = &(&struct {
+			zslNode
+			r [3]zslLevel
+		}{}).zslNode
+	case level <= 8:
+		n = &(&struct {
+			zslNode
+			r [7]zslLevel
+		}{}).zslNode
+	case level <= 16:
+		n = &(&struct {
+			zslNode
+			r [15]zslLevel
+		}{}).zslNode
+	default:
+		n = &(&struct {
+			zslNode
+			r [zslMaxLevel - 1]zslLevel
+		}{}).zslNode
+	}
+	n.nlev = int32(level)
+	n.score = score
+	n.member = member
+	return n
 }
 
 type zskiplist struct {
@@ -280,45 +331,6 @@ type zskiplist struct {
 	level  int
 	dict   map[string]*zslNode
 	nodes  []*zslNode
-}
-
-func newZslNode(level int, score float64, member string) *zslNode {
-	var n *zslNode
-	switch level {
-	case 1:
-		x := &struct {
-			zslNode
-			l [1]zslLevel
-		}{}
-		x.level = x.l[:]
-		n = &x.zslNode
-	case 2:
-		x := &struct {
-			zslNode
-			l [2]zslLevel
-		}{}
-		x.level = x.l[:]
-		n = &x.zslNode
-	case 3:
-		x := &struct {
-			zslNode
-			l [3]zslLevel
-		}{}
-		x.level = x.l[:]
-		n = &x.zslNode
-	case 4:
-		x := &struct {
-			zslNode
-			l [4]zslLevel
-		}{}
-		x.level = x.l[:]
-		n = &x.zslNode
-	default:
-		n = &zslNode{level: make([]zslLevel, level)}
-	}
-	n.score = score
-	n.member = member
-	return n
 }
 
 func newZskiplist(hint int) *zskiplist {
@@ -343,69 +355,78 @@ func zslRandomLevel() int {
 
 // insert adds a node; the member must not be present.
 func (zl *zskiplist) insert(score float64, member string) *zslNode {
+	x := newZslNode(zslRandomLevel(), score, member)
+	zl.link(x)
+	return x
+}
+
+// link inserts node x (unlinked, with its score, member and levels set) at
+// its place in the list.
+func (zl *zskiplist) link(x *zslNode) {
 	var update [zslMaxLevel]*zslNode
 	var rank [zslMaxLevel]int
-	x := zl.header
+	score, member := x.score, x.member
+	h := zl.header
 	for i := zl.level - 1; i >= 0; i-- {
 		if i != zl.level-1 {
 			rank[i] = rank[i+1]
 		}
 		for {
-			f := x.level[i].forward
+			f := h.l(i).forward
 			if f == nil || !zsetLess(f.score, f.member, score, member) {
 				break
 			}
-			rank[i] += x.level[i].span
-			x = f
+			rank[i] += h.l(i).span
+			h = f
 		}
-		update[i] = x
+		update[i] = h
 	}
-	level := zslRandomLevel()
+	level := int(x.nlev)
 	if level > zl.level {
 		for i := zl.level; i < level; i++ {
 			rank[i] = 0
 			update[i] = zl.header
-			update[i].level[i].span = zl.length
+			update[i].l(i).span = zl.length
 		}
 		zl.level = level
 	}
-	x = newZslNode(level, score, member)
 	for i := 0; i < level; i++ {
-		x.level[i].forward = update[i].level[i].forward
-		update[i].level[i].forward = x
-		x.level[i].span = update[i].level[i].span - (rank[0] - rank[i])
-		update[i].level[i].span = rank[0] - rank[i] + 1
+		u := update[i].l(i)
+		x.l(i).forward = u.forward
+		u.forward = x
+		x.l(i).span = u.span - (rank[0] - rank[i])
+		u.span = rank[0] - rank[i] + 1
 	}
 	for i := level; i < zl.level; i++ {
-		update[i].level[i].span++
+		update[i].l(i).span++
 	}
+	x.backward = nil
 	if update[0] != zl.header {
 		x.backward = update[0]
 	}
-	if f := x.level[0].forward; f != nil {
+	if f := x.l(0).forward; f != nil {
 		f.backward = x
 	} else {
 		zl.tail = x
 	}
 	zl.length++
-	return x
 }
 
 func (zl *zskiplist) deleteNode(x *zslNode, update *[zslMaxLevel]*zslNode) {
 	for i := 0; i < zl.level; i++ {
-		if update[i].level[i].forward == x {
-			update[i].level[i].span += x.level[i].span - 1
-			update[i].level[i].forward = x.level[i].forward
+		if update[i].l(i).forward == x {
+			update[i].l(i).span += x.l(i).span - 1
+			update[i].l(i).forward = x.l(i).forward
 		} else {
-			update[i].level[i].span--
+			update[i].l(i).span--
 		}
 	}
-	if f := x.level[0].forward; f != nil {
+	if f := x.l(0).forward; f != nil {
 		f.backward = x.backward
 	} else {
 		zl.tail = x.backward
 	}
-	for zl.level > 1 && zl.header.level[zl.level-1].forward == nil {
+	for zl.level > 1 && zl.header.l(zl.level-1).forward == nil {
 		zl.level--
 	}
 	zl.length--
@@ -417,7 +438,7 @@ func (zl *zskiplist) findUpdate(score float64, member string, update *[zslMaxLev
 	x := zl.header
 	for i := zl.level - 1; i >= 0; i-- {
 		for {
-			f := x.level[i].forward
+			f := x.l(i).forward
 			if f == nil || !zsetLess(f.score, f.member, score, member) {
 				break
 			}
@@ -425,7 +446,7 @@ func (zl *zskiplist) findUpdate(score float64, member string, update *[zslMaxLev
 		}
 		update[i] = x
 	}
-	return x.level[0].forward
+	return x.l(0).forward
 }
 
 // unlink removes the node for (score, member) from the list (not the index).
@@ -441,7 +462,7 @@ func (zl *zskiplist) unlink(score float64, member string) *zslNode {
 
 // indexAdd registers a new node in the member index.
 func (zl *zskiplist) indexAdd(n *zslNode) {
-	n.idx = len(zl.nodes)
+	n.idx = int32(len(zl.nodes))
 	zl.nodes = append(zl.nodes, n)
 	zl.dict[n.member] = n
 }
@@ -450,7 +471,7 @@ func (zl *zskiplist) indexAdd(n *zslNode) {
 func (zl *zskiplist) indexDel(n *zslNode) {
 	delete(zl.dict, n.member)
 	last := len(zl.nodes) - 1
-	if n.idx != last {
+	if int(n.idx) != last {
 		m := zl.nodes[last]
 		zl.nodes[n.idx] = m
 		m.idx = n.idx
@@ -477,7 +498,7 @@ func (zl *zskiplist) remove(n *zslNode) {
 
 // updateScore moves node n to newscore.
 func (zl *zskiplist) updateScore(n *zslNode, newscore float64) {
-	b, f := n.backward, n.level[0].forward
+	b, f := n.backward, n.l(0).forward
 	if (b == nil || b.score < newscore) && (f == nil || f.score > newscore) {
 		n.score = newscore
 		return
@@ -488,11 +509,9 @@ func (zl *zskiplist) updateScore(n *zslNode, newscore float64) {
 		panic("zset: skiplist corrupted")
 	}
 	zl.deleteNode(n, &update)
-	// Re-insert a fresh node and move the index slot over.
-	nn := zl.insert(newscore, n.member)
-	nn.idx = n.idx
-	zl.nodes[n.idx] = nn
-	zl.dict[n.member] = nn
+	// Re-link the same node (it keeps its level and index slot).
+	n.score = newscore
+	zl.link(n)
 }
 
 // rankOf returns the 1-based rank of (score, member), or 0.
@@ -501,11 +520,11 @@ func (zl *zskiplist) rankOf(score float64, member string) int {
 	rank := 0
 	for i := zl.level - 1; i >= 0; i-- {
 		for {
-			f := x.level[i].forward
+			f := x.l(i).forward
 			if f == nil || !(f.score < score || (f.score == score && f.member <= member)) {
 				break
 			}
-			rank += x.level[i].span
+			rank += x.l(i).span
 			x = f
 		}
 		if x != zl.header && x.score == score && x.member == member {
@@ -520,9 +539,9 @@ func (zl *zskiplist) byRank(r int) *zslNode {
 	x := zl.header
 	traversed := 0
 	for i := zl.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && traversed+x.level[i].span <= r {
-			traversed += x.level[i].span
-			x = x.level[i].forward
+		for x.l(i).forward != nil && traversed+x.l(i).span <= r {
+			traversed += x.l(i).span
+			x = x.l(i).forward
 		}
 		if traversed == r {
 			if x == zl.header {
@@ -534,7 +553,7 @@ func (zl *zskiplist) byRank(r int) *zslNode {
 	return nil
 }
 
-func (zl *zskiplist) first() *zslNode { return zl.header.level[0].forward }
+func (zl *zskiplist) first() *zslNode { return zl.header.l(0).forward }
 
 // ---------------------------------------------------------------------------
 // Ranges.
@@ -666,12 +685,12 @@ func (z *ZSet) ConvertToListpack() {
 		return
 	}
 	sz := 0
-	for x := z.sl.first(); x != nil; x = x.level[0].forward {
+	for x := z.sl.first(); x != nil; x = x.l(0).forward {
 		sz += zlEntrySize(len(x.member))
 	}
 	buf := make([]byte, sz)
 	off := 0
-	for x := z.sl.first(); x != nil; x = x.level[0].forward {
+	for x := z.sl.first(); x != nil; x = x.l(0).forward {
 		sc := x.score
 		if sc == 0 {
 			sc = 0
@@ -837,7 +856,7 @@ func (z *ZSet) RangeByRank(start, end int, reverse bool, fn func(m []byte, score
 			if reverse {
 				x = x.backward
 			} else {
-				x = x.level[0].forward
+				x = x.l(0).forward
 			}
 		}
 		return
@@ -862,7 +881,7 @@ func (z *ZSet) RangeByRank(start, end int, reverse bool, fn func(m []byte, score
 // ForEach calls fn for every member in ascending order until fn returns false.
 func (z *ZSet) ForEach(fn func(m []byte, score float64) bool) {
 	if z.sl != nil {
-		for x := z.sl.first(); x != nil; x = x.level[0].forward {
+		for x := z.sl.first(); x != nil; x = x.l(0).forward {
 			if !fn(sbytes(x.member), x.score) {
 				return
 			}
@@ -1008,11 +1027,11 @@ func (zl *zskiplist) firstInRange(r *ZRangeSpec) *zslNode {
 	}
 	x := zl.header
 	for i := zl.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && !r.gteMin(x.level[i].forward.score) {
-			x = x.level[i].forward
+		for x.l(i).forward != nil && !r.gteMin(x.l(i).forward.score) {
+			x = x.l(i).forward
 		}
 	}
-	x = x.level[0].forward
+	x = x.l(0).forward
 	if x == nil || !r.lteMax(x.score) {
 		return nil
 	}
@@ -1025,8 +1044,8 @@ func (zl *zskiplist) lastInRange(r *ZRangeSpec) *zslNode {
 	}
 	x := zl.header
 	for i := zl.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && r.lteMax(x.level[i].forward.score) {
-			x = x.level[i].forward
+		for x.l(i).forward != nil && r.lteMax(x.l(i).forward.score) {
+			x = x.l(i).forward
 		}
 	}
 	if x == zl.header || !r.gteMin(x.score) {
@@ -1052,11 +1071,11 @@ func (zl *zskiplist) firstInLexRange(r *ZLexSpec) *zslNode {
 	}
 	x := zl.header
 	for i := zl.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && !r.gteMin(sbytes(x.level[i].forward.member)) {
-			x = x.level[i].forward
+		for x.l(i).forward != nil && !r.gteMin(sbytes(x.l(i).forward.member)) {
+			x = x.l(i).forward
 		}
 	}
-	x = x.level[0].forward
+	x = x.l(0).forward
 	if x == nil || !r.lteMax(sbytes(x.member)) {
 		return nil
 	}
@@ -1069,8 +1088,8 @@ func (zl *zskiplist) lastInLexRange(r *ZLexSpec) *zslNode {
 	}
 	x := zl.header
 	for i := zl.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && r.lteMax(sbytes(x.level[i].forward.member)) {
-			x = x.level[i].forward
+		for x.l(i).forward != nil && r.lteMax(sbytes(x.l(i).forward.member)) {
+			x = x.l(i).forward
 		}
 	}
 	if x == zl.header || !r.gteMin(sbytes(x.member)) {
@@ -1174,7 +1193,7 @@ func (z *ZSet) slRange(x *zslNode, reverse bool, offset, limit int, in func(x *z
 		if reverse {
 			x = x.backward
 		} else {
-			x = x.level[0].forward
+			x = x.l(0).forward
 		}
 	}
 	for x != nil && limit != 0 {
@@ -1187,7 +1206,7 @@ func (z *ZSet) slRange(x *zslNode, reverse bool, offset, limit int, in func(x *z
 		if reverse {
 			x = x.backward
 		} else {
-			x = x.level[0].forward
+			x = x.l(0).forward
 		}
 	}
 	return count
@@ -1319,7 +1338,7 @@ func (z *ZSet) DeleteRangeByRank(start, end int) int {
 		x := z.sl.byRank(start + 1)
 		removed := 0
 		for ; x != nil && removed < n; removed++ {
-			next := x.level[0].forward
+			next := x.l(0).forward
 			z.sl.remove(x)
 			x = next
 		}
@@ -1341,7 +1360,7 @@ func (z *ZSet) DeleteRangeByScore(r *ZRangeSpec) int {
 		x := z.sl.firstInRange(r)
 		removed := 0
 		for x != nil && r.lteMax(x.score) {
-			next := x.level[0].forward
+			next := x.l(0).forward
 			z.sl.remove(x)
 			removed++
 			x = next
@@ -1372,7 +1391,7 @@ func (z *ZSet) DeleteRangeByLex(r *ZLexSpec) int {
 		x := z.sl.firstInLexRange(r)
 		removed := 0
 		for x != nil && r.lteMax(sbytes(x.member)) {
-			next := x.level[0].forward
+			next := x.l(0).forward
 			z.sl.remove(x)
 			removed++
 			x = next
@@ -1455,7 +1474,7 @@ func (z *ZSet) MaxMemberLen() int {
 // order, until fn returns false.
 func (z *ZSet) ForEachInRange(r *ZRangeSpec, fn func(m []byte, score float64) bool) {
 	if z.sl != nil {
-		for x := z.sl.firstInRange(r); x != nil && r.lteMax(x.score); x = x.level[0].forward {
+		for x := z.sl.firstInRange(r); x != nil && r.lteMax(x.score); x = x.l(0).forward {
 			if !fn(sbytes(x.member), x.score) {
 				return
 			}

@@ -61,13 +61,13 @@ func zcheck(t *testing.T, z *ZSet, md zmodel, step int) {
 			t.Fatalf("step %d: index sizes %d/%d vs %d", step, len(zl.dict), len(zl.nodes), zl.length)
 		}
 		for i, n := range zl.nodes {
-			if n.idx != i || zl.dict[n.member] != n {
+			if int(n.idx) != i || zl.dict[n.member] != n {
 				t.Fatalf("step %d: index entry %d inconsistent", step, i)
 			}
 		}
 		// Spans: the rank of every node is its position.
 		r := 0
-		for x := zl.first(); x != nil; x = x.level[0].forward {
+		for x := zl.first(); x != nil; x = x.l(0).forward {
 			r++
 			if got := zl.rankOf(x.score, x.member); got != r {
 				t.Fatalf("step %d: rank of %s = %d, want %d", step, x.member, got, r)

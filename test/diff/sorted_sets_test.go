@@ -857,7 +857,7 @@ func TestZSetArity(t *testing.T) {
 
 func TestZSetKeyspaceEvents(t *testing.T) {
 	p := newPair(t)
-	p.do("CONFIG", "SET", "notify-keyspace-events", "KEA")
+	p.do("CONFIG", "SET", "notify-keyspace-events", "KEAn")
 	defer p.do("CONFIG", "SET", "notify-keyspace-events", "")
 	sub := p.another()
 	if v, _ := sub.rw.Do("PSUBSCRIBE", "__keyspace@0__:*"); v.Type == '-' {
@@ -883,8 +883,22 @@ func TestZSetKeyspaceEvents(t *testing.T) {
 		c("ZRANGESTORE", "u", "z", "0", "0"),
 		c("ZRANGESTORE", "u", "z", "5", "6"),
 		c("ZMPOP", "1", "z", "MIN", "COUNT", "10"),
+		c("ZADD", "z", "INCR", "1", "a"),
+		c("BZPOPMAX", "z", "0"),
+		c("PFADD", "h", "a"),
+		c("PFADD", "h", "a"),
+		c("PFCOUNT", "h"),
+		c("PFMERGE", "h2", "h"),
+		c("GEOADD", "g", "1", "1", "a", "2", "2", "b"),
+		c("GEORADIUS", "g", "1", "1", "500", "km", "STORE", "gs"),
+		c("GEOSEARCHSTORE", "gs2", "g", "FROMLONLAT", "1", "1", "BYRADIUS", "500", "km"),
+		c("GEOSEARCHSTORE", "gs2", "g", "FROMLONLAT", "50", "50", "BYRADIUS", "1", "km"),
+		c("RPUSH", "l", "3", "1", "2"),
+		c("SORT", "l", "STORE", "sl"),
+		c("SORT", "l", "LIMIT", "5", "5", "STORE", "sl"),
 	)
-	for i := 0; i < 40; i++ {
+	n := 0
+	for i := 0; i < 200; i++ {
 		a, errA := sub.rw.ReadTimeout(200e6)
 		b, errB := sub.rd.ReadTimeout(200e6)
 		if errA != nil || errB != nil {
@@ -893,8 +907,13 @@ func TestZSetKeyspaceEvents(t *testing.T) {
 			}
 			break
 		}
+		n++
+		t.Logf("%s", a)
 		if string(a.Raw) != string(b.Raw) {
 			t.Errorf("event %d\n redwing: %s\n   redis: %s", i, a, b)
 		}
+	}
+	if n < 60 {
+		t.Errorf("only %d events compared", n)
 	}
 }

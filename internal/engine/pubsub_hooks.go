@@ -1,0 +1,818 @@
+package engine
+
+import (
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"github.com/redwingdb/redwing/internal/command"
+	"github.com/redwingdb/redwing/internal/pubsub"
+)
+
+// Pub/sub, keyspace notifications and the asynchronous output queue.
+//
+// Most output is a reply written by the connection's own goroutine into
+// Client.W and flushed once per batch. Pub/sub messages, keyspace events
+// and tracking invalidations are produced by other goroutines (the
+// publisher's, the writer's, active expiry), possibly while the publisher
+// holds shard locks, so they must never block. A client that can receive
+// them gets an asyncOut: a byte queue under a mutex, drained to the socket
+// by a short-lived goroutine started when data arrives (as MONITOR does).
+// From then on the connection hands its own replies to the queue too
+// (FlushOwn, called by the server instead of writing), so that everything
+// the client receives stays in one order.
+//
+// Ordering rules, matching what a single-threaded Redis produces:
+//
+//   - From the first command of a batch until the batch is flushed the
+//     client is "busy": messages from other goroutines go to a held buffer
+//     that is appended after the batch's replies. So a message published
+//     after a SUBSCRIBE registered never precedes its confirmation, and an
+//     invalidation for a key never precedes the reply that read the key.
+//   - Messages a client causes itself (a RESP3 subscriber publishing to its
+//     own channel, a tracking client writing a key it tracks, keyspace
+//     events of its own writes) are written into its reply buffer inline,
+//     before the command's reply, as Redis 7.0 does. The engine recognises
+//     them without goroutine identity: while an async client runs a
+//     command it records the shards (or the world lock) it holds, and an
+//     event about a key whose shard it holds can only come from itself.
+//   - Per publisher order is preserved: a publisher delivers its messages
+//     one after the other, each appended under the subscriber's mutex.
+//
+// Memory is bounded by client-output-buffer-limit: every append checks the
+// queue's size (pending bytes, held bytes and the chunk being written)
+// against the pubsub class limits for subscribed clients and the normal
+// class otherwise; a client over the hard limit, or over the soft limit for
+// longer than its seconds, is disconnected and its queue dropped.
+
+// OutputLimit is one client-output-buffer-limit class (0 = no limit).
+type OutputLimit struct {
+	Hard, Soft  uint64
+	SoftSeconds int64
+}
+
+// Config bits of notify-keyspace-events (as Redis's NOTIFY_* values).
+const (
+	cfgNotifyKeyspace = 1 << 0
+	cfgNotifyKeyevent = 1 << 1
+)
+
+// notifyCfgBits maps Notify* classes to notify-keyspace-events bits.
+func notifyCfgBits(class int) int64 {
+	b := int64(class&0x3ff) << 2 // g $ l s h z x e t m
+	if class&NotifyModule != 0 {
+		b |= 1 << 13
+	}
+	if class&NotifyNew != 0 {
+		b |= 1 << 14
+	}
+	return b
+}
+
+// asyncState is the engine's pub/sub and tracking state.
+type asyncState struct {
+	reg    pubsub.Registry[*Client]
+	notify atomic.Int64                   // notify-keyspace-events bits
+	limits atomic.Pointer[[2]OutputLimit] // normal, pubsub
+	logf   atomic.Pointer[func(format string, args ...any)]
+	trk    trackingState
+}
+
+// initAsync wires keyspace notifications and reads the configuration.
+func (e *Engine) initAsync() {
+	e.Notifier = e.keyspaceEvent
+	e.ReloadPubsubConfig()
+}
+
+// ReloadPubsubConfig re-reads notify-keyspace-events,
+// client-output-buffer-limit and tracking-table-max-keys; the server calls
+// it when CONFIG SET changes one of them.
+func (e *Engine) ReloadPubsubConfig() {
+	if e.Cfg == nil {
+		return
+	}
+	e.async.notify.Store(e.Cfg.Int("notify-keyspace-events"))
+	lim := parseOutputLimits(e.Cfg.String("client-output-buffer-limit"))
+	e.async.limits.Store(&lim)
+	e.async.trk.maxKeys.Store(e.Cfg.Int("tracking-table-max-keys"))
+}
+
+// parseOutputLimits reads CONFIG GET client-output-buffer-limit's form
+// ("normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60").
+func parseOutputLimits(s string) [2]OutputLimit {
+	lim := [2]OutputLimit{{}, {Hard: 32 << 20, Soft: 8 << 20, SoftSeconds: 60}}
+	f := strings.Fields(s)
+	for i := 0; i+3 < len(f); i += 4 {
+		var idx int
+		switch strings.ToLower(f[i]) {
+		case "normal":
+			idx = 0
+		case "pubsub":
+			idx = 1
+		default:
+			continue
+		}
+		h, err1 := strconv.ParseUint(f[i+1], 10, 64)
+		sf, err2 := strconv.ParseUint(f[i+2], 10, 64)
+		secs, err3 := strconv.ParseInt(f[i+3], 10, 64)
+		if err1 == nil && err2 == nil && err3 == nil {
+			lim[idx] = OutputLimit{Hard: h, Soft: sf, SoftSeconds: secs}
+		}
+	}
+	return lim
+}
+
+// SetLogf sets the function used for server log lines (output buffer
+// limit disconnections).
+func (e *Engine) SetLogf(f func(format string, args ...any)) { e.async.logf.Store(&f) }
+
+func (e *Engine) logf(format string, args ...any) {
+	if f := e.async.logf.Load(); f != nil {
+		(*f)(format, args...)
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Per-client state.
+
+// clientSubs are one client's subscriptions.
+type clientSubs struct {
+	sets [3]pubsub.Set // indexed by pubsub.Kind
+}
+
+func (s *clientSubs) total() int {
+	return s.sets[0].Len() + s.sets[1].Len() + s.sets[2].Len()
+}
+
+// count is the number a (un)subscribe confirmation reports: channels plus
+// patterns, or shard channels for the shard kind.
+func (s *clientSubs) count(k pubsub.Kind) int64 {
+	if s == nil {
+		return 0
+	}
+	if k == pubsub.Shard {
+		return int64(s.sets[2].Len())
+	}
+	return int64(s.sets[0].Len() + s.sets[1].Len())
+}
+
+// Subscriptions returns the client's channel, pattern and shard-channel
+// subscription counts; safe from any goroutine.
+func (c *Client) Subscriptions() (channels, patterns, shards int) {
+	s := c.ps.Load()
+	if s == nil {
+		return 0, 0, 0
+	}
+	return s.sets[0].Len(), s.sets[1].Len(), s.sets[2].Len()
+}
+
+func (c *Client) subscribed() bool {
+	s := c.ps.Load()
+	return s != nil && s.total() > 0
+}
+
+// protoNow is the client's protocol as of its last completed command; safe
+// from any goroutine.
+func (c *Client) protoNow() int {
+	if p := c.proto.Load(); p != 0 {
+		return int(p)
+	}
+	return 2
+}
+
+// Async reports whether the client's output goes through its asynchronous
+// queue; the server then calls FlushOwn instead of writing Client.W.
+func (c *Client) Async() bool { return c.aq.Load() != nil }
+
+// asyncOut is a client's asynchronous output queue (see the top of file).
+type asyncOut struct {
+	c *Client
+	w io.Writer
+
+	// afterReply holds tracking messages the owner caused itself; they
+	// follow the command's reply (Redis 7.0's tracking_pending_keys). Only
+	// the owner's goroutine touches it.
+	afterReply []byte
+
+	mu struct {
+		sync.Mutex
+		idle      *sync.Cond // signalled when the drain goroutine stops
+		buf       []byte     // ready for the drain goroutine
+		spare     []byte
+		held      []byte // arrived while the owner was busy
+		inflight  int    // bytes being written now
+		flushing  bool   // a drain goroutine runs
+		busy      bool   // the owner runs a batch not yet flushed
+		dead      bool   // closed or over its limit: drop everything
+		replyOff  bool   // CLIENT REPLY OFF
+		softSince int64  // unix ms the soft limit was first exceeded, 0 if not
+
+		// The command the owner runs now (to recognise its own events).
+		executing bool
+		world     bool
+		db        int
+		shards    []int
+	}
+}
+
+// asyncFor returns c's queue, creating it (busy when the caller is c's own
+// goroutine in the middle of a batch). It returns nil when c's connection
+// cannot be written to from another goroutine.
+func (e *Engine) asyncFor(c *Client, own bool) *asyncOut {
+	if q := c.aq.Load(); q != nil {
+		return q
+	}
+	w, ok := c.conn.(io.Writer)
+	if !ok || c.conn == nil {
+		return nil
+	}
+	q := &asyncOut{c: c, w: w}
+	q.mu.busy = own
+	if c.aq.CompareAndSwap(nil, q) {
+		return q
+	}
+	return c.aq.Load()
+}
+
+func (q *asyncOut) cond() *sync.Cond {
+	if q.mu.idle == nil {
+		q.mu.idle = sync.NewCond(&q.mu)
+	}
+	return q.mu.idle
+}
+
+// enter records the command the owner starts: the shards of db it locked,
+// or the whole world. It also marks the batch busy.
+func (q *asyncOut) enter(db int, shards []int, world bool) {
+	q.mu.Lock()
+	q.mu.busy = true
+	q.mu.executing = true
+	q.mu.world = world
+	q.mu.db = db
+	q.mu.shards = append(q.mu.shards[:0], shards...)
+	q.mu.Unlock()
+}
+
+// leave ends what enter recorded.
+func (q *asyncOut) leave(c *Client) {
+	q.mu.Lock()
+	q.mu.executing = false
+	q.mu.world = false
+	q.mu.shards = q.mu.shards[:0]
+	q.mu.replyOff = c.ReplyMode == ReplyOff
+	q.mu.Unlock()
+}
+
+func (q *asyncOut) setWorld(on bool) {
+	q.mu.Lock()
+	q.mu.executing = on || q.mu.executing
+	q.mu.world = on
+	q.mu.Unlock()
+}
+
+// pubCtx describes where an event comes from, to recognise the client that
+// causes it.
+type pubCtx struct {
+	self  *Client // the client whose command publishes, when known
+	keyed bool    // the event is about key in db
+	db    int
+	key   []byte
+	shard int // ShardOf(key), -1 until computed
+}
+
+// isSelfLocked reports whether q's owner causes the event; q.mu is held.
+func (p *pubCtx) isSelfLocked(e *Engine, q *asyncOut) bool {
+	if p.self != nil && p.self == q.c {
+		return true
+	}
+	if !q.mu.executing {
+		return false
+	}
+	if q.mu.world {
+		return true
+	}
+	if !p.keyed || q.mu.db != p.db || len(q.mu.shards) == 0 {
+		return false
+	}
+	if p.shard < 0 {
+		p.shard = e.KS.ShardOf(p.key)
+	}
+	for _, s := range q.mu.shards {
+		if s == p.shard {
+			return true
+		}
+	}
+	return false
+}
+
+// isSelf is isSelfLocked for a client that may have no queue.
+func (e *Engine) isSelf(c *Client, p *pubCtx) bool {
+	q := c.aq.Load()
+	if q == nil {
+		return p.self != nil && p.self == c
+	}
+	q.mu.Lock()
+	r := p.isSelfLocked(e, q)
+	q.mu.Unlock()
+	return r
+}
+
+// Message encodings.
+const (
+	msgPubsub      = iota // ["message"|"smessage", channel, payload] / pmessage
+	msgInvalidate         // >2 invalidate <raw>
+	msgInvalidateP        // *3 message __redis__:invalidate <raw> (RESP2 redirect)
+	msgRedirBroken        // >2 tracking-redir-broken :<num>
+)
+
+// outMsg is one message to encode for each receiver's protocol.
+type outMsg struct {
+	typ     int
+	kind    string
+	pattern []byte
+	channel []byte
+	payload []byte
+	raw     []byte // pre-encoded RESP value (tracking payloads)
+	num     int64
+}
+
+// afterReply reports whether a message the receiver causes itself goes
+// after the command's reply (tracking) rather than inline (pub/sub).
+func (m *outMsg) afterReply() bool { return m.typ != msgPubsub }
+
+const invalidateChannel = "__redis__:invalidate"
+
+func (m *outMsg) appendTo(dst []byte, proto int) []byte {
+	switch m.typ {
+	case msgPubsub:
+		return pubsub.AppendMessage(dst, proto, m.kind, m.pattern, m.channel, m.payload)
+	case msgInvalidate:
+		dst = append(dst, ">2\r\n$10\r\ninvalidate\r\n"...)
+		return append(dst, m.raw...)
+	case msgInvalidateP:
+		dst = pubsub.AppendHeader(dst, proto, 3)
+		dst = append(dst, "$7\r\nmessage\r\n$20\r\n"+invalidateChannel+"\r\n"...)
+		return append(dst, m.raw...)
+	case msgRedirBroken:
+		dst = append(dst, ">2\r\n$21\r\ntracking-redir-broken\r\n:"...)
+		dst = strconv.AppendInt(dst, m.num, 10)
+		return append(dst, '\r', '\n')
+	}
+	return dst
+}
+
+// deliver queues m for t. It never blocks; it may be called with shard
+// locks and the registry lock held.
+func (e *Engine) deliver(t *Client, p *pubCtx, m *outMsg) {
+	q := t.aq.Load()
+	if q == nil {
+		return
+	}
+	q.mu.Lock()
+	if q.mu.dead || q.mu.replyOff {
+		q.mu.Unlock()
+		return
+	}
+	if p.isSelfLocked(e, q) {
+		// The owner's own goroutine is running the command: pub/sub
+		// messages go inline, tracking messages after the reply.
+		if m.afterReply() {
+			q.afterReply = m.appendTo(q.afterReply, t.Proto)
+		} else {
+			t.W.Buf = m.appendTo(t.W.Buf, t.Proto)
+		}
+		q.mu.Unlock()
+		return
+	}
+	proto := t.protoNow()
+	if q.mu.busy {
+		q.mu.held = m.appendTo(q.mu.held, proto)
+	} else {
+		q.mu.buf = m.appendTo(q.mu.buf, proto)
+	}
+	if e.overLimitLocked(q) {
+		e.overflowLocked(q)
+	} else if !q.mu.busy {
+		q.kickLocked(e)
+	}
+	q.mu.Unlock()
+}
+
+// overLimitLocked applies client-output-buffer-limit to q's backlog.
+func (e *Engine) overLimitLocked(q *asyncOut) bool {
+	lims := e.async.limits.Load()
+	if lims == nil {
+		return false
+	}
+	lim := lims[0]
+	if q.c.subscribed() {
+		lim = lims[1]
+	}
+	if lim.Hard == 0 && lim.Soft == 0 {
+		return false
+	}
+	used := uint64(len(q.mu.buf) + len(q.mu.held) + q.mu.inflight)
+	if lim.Hard > 0 && used >= lim.Hard {
+		return true
+	}
+	if lim.Soft > 0 && used >= lim.Soft {
+		now := time.Now().UnixMilli()
+		if q.mu.softSince == 0 {
+			q.mu.softSince = now
+			return false
+		}
+		return (now-q.mu.softSince)/1000 > lim.SoftSeconds
+	}
+	q.mu.softSince = 0
+	return false
+}
+
+// overflowLocked disconnects a client over its output buffer limit.
+func (e *Engine) overflowLocked(q *asyncOut) {
+	q.mu.dead = true
+	q.mu.buf, q.mu.held, q.mu.spare = nil, nil, nil
+	c := q.c
+	// Closing may not wait on the locks the caller holds.
+	go func() {
+		e.logf("Client id=%d addr=%s laddr=%s name=%s scheduled to be closed ASAP for overcoming of output buffer limits.",
+			c.ID, c.Addr, c.LAddr, c.Name())
+		c.Kill()
+	}()
+}
+
+func (q *asyncOut) kickLocked(e *Engine) {
+	if !q.mu.flushing && len(q.mu.buf) > 0 {
+		q.mu.flushing = true
+		go q.drain(e)
+	}
+}
+
+// drain writes the queue to the connection until it is empty.
+func (q *asyncOut) drain(e *Engine) {
+	for {
+		q.mu.Lock()
+		if len(q.mu.buf) == 0 || q.mu.dead {
+			q.mu.flushing = false
+			if q.mu.idle != nil {
+				q.mu.idle.Broadcast()
+			}
+			q.mu.Unlock()
+			return
+		}
+		out := q.mu.buf
+		q.mu.buf = q.mu.spare[:0]
+		q.mu.spare = nil
+		q.mu.inflight = len(out)
+		q.mu.Unlock()
+		n, err := q.w.Write(out)
+		e.Stats.NetOutputBytes.Add(int64(n))
+		q.mu.Lock()
+		q.mu.inflight = 0
+		if err != nil {
+			q.mu.dead = true
+			q.mu.buf, q.mu.held, q.mu.spare = nil, nil, nil
+			q.mu.flushing = false
+			if q.mu.idle != nil {
+				q.mu.idle.Broadcast()
+			}
+			q.mu.Unlock()
+			q.c.Kill()
+			return
+		}
+		if cap(out) <= 1<<20 && q.mu.spare == nil {
+			q.mu.spare = out[:0]
+		}
+		q.mu.Unlock()
+	}
+}
+
+// FlushOwn hands the client's pending replies (Client.W) to its queue at
+// the end of a batch, followed by what other goroutines sent meanwhile,
+// and reports whether the connection is still usable. A closing client
+// (QUIT, protocol error) is written synchronously after the queue drained.
+func (e *Engine) FlushOwn(c *Client) bool {
+	q := c.aq.Load()
+	if q == nil {
+		return true
+	}
+	q.mu.Lock()
+	if q.mu.dead {
+		q.mu.Unlock()
+		c.W.Reset()
+		return false
+	}
+	if c.Closing || c.Killed() {
+		for q.mu.flushing {
+			q.cond().Wait()
+		}
+		out := append(q.mu.buf, c.W.Buf...)
+		q.mu.buf, q.mu.held, q.mu.spare = nil, nil, nil
+		q.mu.dead = true
+		q.mu.Unlock()
+		c.W.Buf = nil
+		if c.Killed() || len(out) == 0 {
+			return false
+		}
+		n, err := q.w.Write(out)
+		e.Stats.NetOutputBytes.Add(int64(n))
+		return err == nil
+	}
+	if len(q.mu.buf) == 0 && !q.mu.flushing {
+		// Hand the reply buffer over and take the spare one: two
+		// buffers rotate between the connection and the drain goroutine.
+		q.mu.buf, c.W.Buf = c.W.Buf, q.mu.spare[:0]
+		q.mu.spare = nil
+	} else {
+		q.mu.buf = append(q.mu.buf, c.W.Buf...)
+		c.W.Reset()
+	}
+	if len(q.mu.held) > 0 {
+		q.mu.buf = append(q.mu.buf, q.mu.held...)
+		if cap(q.mu.held) > 1<<20 {
+			q.mu.held = nil
+		} else {
+			q.mu.held = q.mu.held[:0]
+		}
+	}
+	q.mu.busy = false
+	ok := true
+	if len(q.mu.buf) > 0 {
+		if e.overLimitLocked(q) {
+			e.overflowLocked(q)
+			ok = false
+		} else {
+			q.kickLocked(e)
+		}
+	}
+	q.mu.Unlock()
+	if cap(c.W.Buf) > 1<<20 {
+		c.W.Buf = make([]byte, 0, 16*1024)
+	}
+	return ok
+}
+
+// ---------------------------------------------------------------------------
+// Dispatch seams (dispatch.go calls these).
+
+// beginCall marks the start of a command for a client with a queue: the
+// locks it holds (shards of db, or the world lock).
+func (e *Engine) beginCall(c *Client, db int, shards []int, world bool) {
+	if q := c.aq.Load(); q != nil {
+		q.enter(db, shards, world)
+	}
+}
+
+// endCall runs after the handler, with the command's locks still held:
+// tracking remembers the keys a read-only command read, and the queue
+// forgets the locks.
+func (e *Engine) endCall(ctx *Ctx, keys []int, world bool) {
+	c := ctx.C
+	if world {
+		e.async.trk.flushDone = false
+	}
+	if tr := c.trk.Load(); tr != nil {
+		e.trackingRemember(ctx, tr, keys)
+	}
+	if q := c.aq.Load(); q != nil {
+		q.leave(c)
+	}
+}
+
+// afterExecAsync runs at the end of Exec on the client's goroutine, after
+// the reply was written.
+func (e *Engine) afterExecAsync(c *Client, argv [][]byte) {
+	if q := c.aq.Load(); q != nil && len(q.afterReply) > 0 {
+		if c.ReplyMode == ReplyOn {
+			c.W.Buf = append(c.W.Buf, q.afterReply...)
+		}
+		q.afterReply = q.afterReply[:0]
+	}
+	if p := int32(c.Proto); p != c.proto.Load() {
+		c.proto.Store(p)
+	}
+	if tr := c.trk.Load(); tr != nil && tr.caching && c.Multi == nil && !isClientCmd(argv[0]) {
+		// As Redis's resetClient: CLIENT CACHING applies to the next
+		// command (or transaction) only.
+		tr.caching = false
+	}
+}
+
+func isClientCmd(name []byte) bool {
+	return len(name) == 6 && strings.EqualFold(string(name), "client")
+}
+
+// pubsubGate rejects, in RESP2 subscribed mode, the commands Redis does not
+// allow there. It reports whether it rejected.
+func (e *Engine) pubsubGate(c *Client, argv [][]byte, spec *command.Spec) bool {
+	if c.Proto != 2 || !c.subscribed() {
+		return false
+	}
+	switch spec.Name {
+	case "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
+		"psubscribe", "punsubscribe", "quit", "reset":
+		return false
+	}
+	e.rejectArgv(c, argv, "ERR Can't execute '"+spec.Name+
+		"': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+	return true
+}
+
+// dropAsync releases a closed client's subscriptions, tracking and queue.
+func (e *Engine) dropAsync(c *Client) {
+	e.unsubscribeAllSilently(c)
+	if c.trk.Load() != nil {
+		e.DisableTracking(c)
+	}
+	if q := c.aq.Load(); q != nil {
+		q.mu.Lock()
+		q.mu.dead = true
+		q.mu.buf, q.mu.held, q.mu.spare = nil, nil, nil
+		q.mu.Unlock()
+	}
+}
+
+// ResetPubsub is RESET's part: leave every subscription without
+// confirmations and turn tracking off.
+func (e *Engine) ResetPubsub(c *Client) {
+	e.unsubscribeAllSilently(c)
+	if c.trk.Load() != nil {
+		e.DisableTracking(c)
+	}
+}
+
+func (e *Engine) unsubscribeAllSilently(c *Client) {
+	s := c.ps.Load()
+	if s == nil || s.total() == 0 {
+		return
+	}
+	reg := &e.async.reg
+	reg.Lock()
+	for k := range s.sets {
+		for _, name := range s.sets[k].Names() {
+			s.sets[k].Remove([]byte(name))
+			reg.RemoveLocked(pubsub.Kind(k), name, c)
+		}
+	}
+	reg.Unlock()
+}
+
+// ---------------------------------------------------------------------------
+// Commands.
+
+var (
+	subscribeNames   = [3]string{"subscribe", "psubscribe", "ssubscribe"}
+	unsubscribeNames = [3]string{"unsubscribe", "punsubscribe", "sunsubscribe"}
+)
+
+// Subscribe implements SUBSCRIBE, PSUBSCRIBE and SSUBSCRIBE: it subscribes
+// the client to names and writes one confirmation per name.
+func (c *Ctx) Subscribe(k pubsub.Kind, names [][]byte) {
+	e, cl := c.E, c.C
+	s := cl.ps.Load()
+	if s == nil {
+		s = &clientSubs{}
+		cl.ps.Store(s)
+	}
+	e.asyncFor(cl, true)
+	reg := &e.async.reg
+	reg.Lock()
+	for _, name := range names {
+		if !s.sets[k].Has(name) {
+			n := string(name)
+			s.sets[k].Add(n)
+			reg.AddLocked(k, n, cl)
+		}
+		c.W.Push(3)
+		c.W.BulkString(subscribeNames[k])
+		c.W.Bulk(name)
+		c.W.Int(s.count(k))
+	}
+	reg.Unlock()
+}
+
+// Unsubscribe implements UNSUBSCRIBE, PUNSUBSCRIBE and SUNSUBSCRIBE; no
+// names means all of the kind.
+func (c *Ctx) Unsubscribe(k pubsub.Kind, names [][]byte) {
+	e, cl := c.E, c.C
+	s := cl.ps.Load()
+	if len(names) == 0 {
+		if s == nil || s.sets[k].Len() == 0 {
+			c.W.Push(3)
+			c.W.BulkString(unsubscribeNames[k])
+			c.W.Null()
+			c.W.Int(s.count(k))
+			return
+		}
+		for _, n := range s.sets[k].Names() {
+			names = append(names, []byte(n))
+		}
+	}
+	reg := &e.async.reg
+	reg.Lock()
+	for _, name := range names {
+		if s != nil && s.sets[k].Remove(name) {
+			reg.RemoveLocked(k, string(name), cl)
+		}
+		c.W.Push(3)
+		c.W.BulkString(unsubscribeNames[k])
+		c.W.Bulk(name)
+		c.W.Int(s.count(k))
+	}
+	reg.Unlock()
+}
+
+// Publish implements PUBLISH (Channel) and SPUBLISH (Shard) and returns
+// the number of receivers.
+func (c *Ctx) Publish(k pubsub.Kind, channel, message []byte) int64 {
+	p := pubCtx{self: c.C, shard: -1}
+	return int64(c.E.publish(k, channel, message, &p))
+}
+
+func (e *Engine) publish(k pubsub.Kind, channel, message []byte, p *pubCtx) int {
+	reg := &e.async.reg
+	if reg.Empty() {
+		return 0
+	}
+	kind := pubsub.KindMessage
+	if k == pubsub.Shard {
+		kind = pubsub.KindSMessage
+	}
+	m := outMsg{typ: msgPubsub, kind: kind, channel: channel, payload: message}
+	n := 0
+	reg.RLock()
+	for _, s := range reg.SubscribersLocked(k, channel) {
+		e.deliver(s, p, &m)
+		n++
+	}
+	if k == pubsub.Channel {
+		for _, ps := range reg.PatternsLocked() {
+			if !pubsub.Match(ps.Pattern, channel) {
+				continue
+			}
+			pm := outMsg{typ: msgPubsub, kind: pubsub.KindPMessage, pattern: ps.Pattern, channel: channel, payload: message}
+			for _, s := range ps.Subs {
+				e.deliver(s, p, &pm)
+				n++
+			}
+		}
+	}
+	reg.RUnlock()
+	return n
+}
+
+// PubSub returns the subscription registry (PUBSUB introspection).
+func (e *Engine) PubSub() *pubsub.Registry[*Client] { return &e.async.reg }
+
+// keyspaceEvent is the Notifier: it publishes a keyspace event on
+// __keyspace@<db>__:<key> and __keyevent@<db>__:<event> as
+// notify-keyspace-events selects.
+func (e *Engine) keyspaceEvent(class int, event string, db int, key []byte) {
+	flags := e.async.notify.Load()
+	if flags&(cfgNotifyKeyspace|cfgNotifyKeyevent) == 0 || flags&notifyCfgBits(class) == 0 {
+		return
+	}
+	if e.async.reg.Empty() {
+		return
+	}
+	p := pubCtx{keyed: true, db: db, key: key, shard: -1}
+	var chArr [128]byte
+	var evArr [32]byte
+	ev := append(evArr[:0], event...)
+	if flags&cfgNotifyKeyspace != 0 {
+		ch := append(chArr[:0], "__keyspace@"...)
+		ch = strconv.AppendInt(ch, int64(db), 10)
+		ch = append(ch, "__:"...)
+		ch = append(ch, key...)
+		e.publish(pubsub.Channel, ch, ev, &p)
+	}
+	if flags&cfgNotifyKeyevent != 0 {
+		ch := append(chArr[:0], "__keyevent@"...)
+		ch = strconv.AppendInt(ch, int64(db), 10)
+		ch = append(ch, "__:"...)
+		ch = append(ch, event...)
+		e.publish(pubsub.Channel, ch, key, &p)
+	}
+}
+
+// bytesOf views s as bytes without copying; the result must not be written.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// queueWorld marks a client running a transaction under the exclusive world
+// lock (execQueueLocked), so that its own events are recognised.
+func (e *Engine) queueWorld(c *Client, on bool) {
+	if q := c.aq.Load(); q != nil {
+		q.setWorld(on)
+	}
+}
+
+// endQueued is endCall for a command run by EXEC.
+func (e *Engine) endQueued(ctx *Ctx) {
+	e.async.trk.flushDone = false
+	if tr := ctx.C.trk.Load(); tr != nil {
+		e.trackingRemember(ctx, tr, nil)
+	}
+}
