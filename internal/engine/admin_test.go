@@ -1,11 +1,9 @@
 package engine
 
 import (
-	"runtime"
 	"strings"
 	"testing"
 	"time"
-	"unsafe"
 )
 
 func TestHistogramMatchesHdr(t *testing.T) {
@@ -185,25 +183,3 @@ func TestOpsSampler(t *testing.T) {
 	}
 }
 
-func TestAdminStateReleased(t *testing.T) {
-	ident := func() uintptr {
-		e, _ := newTestEngine(t, settings{})
-		c := e.NewClient(nil, "127.0.0.1:1", "", 0)
-		run(e, c, "ping")
-		return uintptr(unsafe.Pointer(e))
-	}()
-	// Another engine takes the fast path's reference.
-	other, _ := newTestEngine(t, settings{})
-	other.admin()
-	for i := 0; i < 100; i++ {
-		runtime.GC()
-		time.Sleep(5 * time.Millisecond)
-		adminMu.Lock()
-		_, ok := adminAll[ident]
-		adminMu.Unlock()
-		if !ok {
-			return
-		}
-	}
-	t.Fatal("the state of a collected engine was kept")
-}

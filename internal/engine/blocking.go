@@ -78,7 +78,8 @@ type Waiter struct {
 	reply    resp.Writer
 	done     chan struct{}
 	each     bool // tried on its own: failing does not stop later waiters
-	onDelete bool // also woken when a key is deleted or stops being a stream
+	onDelete bool // also woken when a key's value is deleted or replaced
+	objs     []any // with onDelete: each key's value (Entry.Obj) when it blocked
 
 	mu    sync.Mutex
 	state int
@@ -107,24 +108,16 @@ type blockRegistry struct {
 	isRdy  map[blockKey]bool
 }
 
-// blockRegistries maps engines to their registry without a field in
-// Engine; blockedAll (clients blocked in any engine) keeps the common
-// paths to one atomic load when nobody is blocked.
-var (
-	blockRegistries sync.Map // *Engine -> *blockRegistry
-	blockedAll      atomic.Int64
-)
+// blockedAll counts clients blocked in any engine, so that the common
+// paths cost one atomic load when nobody is blocked.
+var blockedAll atomic.Int64
 
-func (e *Engine) blocking() *blockRegistry {
-	if r, ok := blockRegistries.Load(e); ok {
-		return r.(*blockRegistry)
-	}
-	r, _ := blockRegistries.LoadOrStore(e, &blockRegistry{
-		queues: map[blockKey][]*Waiter{},
-		isRdy:  map[blockKey]bool{},
-	})
-	return r.(*blockRegistry)
+func newBlockRegistry() *blockRegistry {
+	return &blockRegistry{queues: map[blockKey][]*Waiter{}, isRdy: map[blockKey]bool{}}
 }
+
+// blocking returns e's registry of blocked clients.
+func (e *Engine) blocking() *blockRegistry { return e.blockReg }
 
 // BlockedClients returns the number of clients blocked on keys (INFO
 // blocked_clients).
@@ -177,9 +170,10 @@ func (c *Ctx) Block(keys [][]byte, timeout time.Duration, extra []byte, serve Se
 // BlockEach is Block for waiters that are each served on their own terms
 // (stream readers, each waiting for entries after its own ID): when serve
 // cannot serve such a waiter, the waiters queued after it are still tried.
-// With onDelete the waiter is also woken when one of its keys is deleted,
-// overwritten by another type, flushed or swapped away (serve then finds
-// the key missing, as XREADGROUP's must to reply an error).
+// With onDelete the waiter is also woken when the value one of its keys
+// held when it blocked is deleted, replaced (another type, RENAME, DEL and
+// re-creation in a transaction), flushed or swapped away, so that serve
+// can reply an error as XREADGROUP's does.
 func (c *Ctx) BlockEach(keys [][]byte, timeout time.Duration, onDelete bool, serve ServeFunc) {
 	c.block(keys, timeout, nil, serve, true, onDelete)
 }
@@ -263,9 +257,9 @@ func (e *Engine) signalReady(db int, key []byte) {
 }
 
 // signalGone is called for every modified key (keyspace hooks, with the
-// key's shard locked): when waiters that must learn about deletions
-// (XREADGROUP) wait on key and it no longer holds a stream, the key is
-// marked ready so that they are woken with an error.
+// key's shard locked): when BlockEach waiters with onDelete (XREADGROUP)
+// wait on key and its value is no longer the one they blocked on, the key
+// is marked ready so that they are woken (with an error).
 func (e *Engine) signalGone(db int, key string) {
 	if blockedAll.Load() == 0 {
 		return
@@ -276,21 +270,37 @@ func (e *Engine) signalGone(db int, key string) {
 	}
 	bk := blockKey{db, key}
 	r.mu.Lock()
-	found := false
+	waiting := false
 	for _, w := range r.queues[bk] {
 		if w.onDelete {
-			found = true
+			waiting = true
 			break
 		}
 	}
 	r.mu.Unlock()
-	if !found {
+	if !waiting {
 		return
 	}
-	if ent := e.KS.DB(db).Peek([]byte(key)); ent != nil && ent.Obj != nil && ent.Obj.Type() == "stream" {
-		return
+	var cur any
+	if ent := e.KS.DB(db).Peek([]byte(key)); ent != nil && ent.Obj != nil {
+		cur = ent.Obj
 	}
-	e.signalReady(db, []byte(key))
+	gone := false
+	r.mu.Lock()
+	for _, w := range r.queues[bk] {
+		if !w.onDelete {
+			continue
+		}
+		for i, k := range w.keys {
+			if k == key && w.objs[i] != cur {
+				gone = true
+			}
+		}
+	}
+	r.mu.Unlock()
+	if gone {
+		e.signalReady(db, []byte(key))
+	}
 }
 
 // SignalReadyDB marks every key of db with blocked clients as ready (after

@@ -103,6 +103,9 @@ type Engine struct {
 
 	table map[string]*Command
 
+	adminSt  *adminState    // slowlog, latency, MONITOR (latency.go)
+	blockReg *blockRegistry // clients blocked on keys (blocking.go)
+
 	clientsMu sync.Mutex
 	clients   map[int64]*Client
 	nextID    atomic.Int64
@@ -132,6 +135,8 @@ func New(ks *keyspace.Keyspace, cfg Settings) (*Engine, error) {
 	}
 	e := &Engine{KS: ks, Cfg: cfg, Start: time.Now(), table: table, clients: map[int64]*Client{}}
 	e.pauseCond = sync.NewCond(&e.pauseMu)
+	e.blockReg = newBlockRegistry()
+	e.adminSt = newAdminState(e)
 	e.LastSave.Store(time.Now().Unix())
 	ks.Hooks = (*hooks)(e)
 	e.initAsync()

@@ -4,15 +4,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"math/bits"
-	"runtime"
 	"runtime/metrics"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
-	"weak"
 
 	"github.com/redwingdb/redwing/internal/command"
 )
@@ -32,7 +29,6 @@ import (
 
 // adminState is the observability state of one engine.
 type adminState struct {
-	owner weak.Pointer[Engine] // confirms an address was not reused
 
 	// hists maps every registered command and subcommand to its latency
 	// histogram; it is built once and never modified afterwards.
@@ -55,52 +51,15 @@ type adminState struct {
 	startupMem atomic.Uint64
 }
 
-// adminCached is the fast path of admin: the last engine asked for. It
-// holds that one engine strongly, so its address cannot be reused.
-type adminCached struct {
-	e *Engine
-	a *adminState
-}
-
-var (
-	adminLast atomic.Pointer[adminCached]
-	adminMu   sync.Mutex
-	adminAll  = map[uintptr]*adminState{}
-)
-
-// admin returns e's observability state, creating it on first use.
-func (e *Engine) admin() *adminState {
-	if c := adminLast.Load(); c != nil && c.e == e {
-		return c.a
-	}
-	ident := uintptr(unsafe.Pointer(e))
-	adminMu.Lock()
-	a := adminAll[ident]
-	if a == nil || a.owner.Value() != e {
-		a = newAdminState(e)
-		adminAll[ident] = a
-		runtime.AddCleanup(e, dropAdminState, ident)
-	}
-	adminMu.Unlock()
-	adminLast.Store(&adminCached{e: e, a: a})
-	return a
-}
-
-// dropAdminState forgets the state of a collected engine.
-func dropAdminState(ident uintptr) {
-	adminMu.Lock()
-	if a := adminAll[ident]; a != nil && a.owner.Value() == nil {
-		delete(adminAll, ident)
-	}
-	adminMu.Unlock()
-}
+// admin returns e's observability state (created with the engine).
+func (e *Engine) admin() *adminState { return e.adminSt }
 
 type onChanger interface {
 	OnChange(name string, fn func(value string) error)
 }
 
 func newAdminState(e *Engine) *adminState {
-	a := &adminState{owner: weak.Make(e), hists: map[*Command]*Histogram{}}
+	a := &adminState{hists: map[*Command]*Histogram{}}
 	for _, cmd := range e.table {
 		if cmd.Proc != nil {
 			a.hists[cmd] = &Histogram{}
