@@ -182,4 +182,3 @@ func TestOpsSampler(t *testing.T) {
 		t.Fatalf("idle rate %v", sum)
 	}
 }
-
