@@ -77,8 +77,8 @@ type Waiter struct {
 	deadline time.Time // zero: wait forever
 	reply    resp.Writer
 	done     chan struct{}
-	each     bool // tried on its own: failing does not stop later waiters
-	onDelete bool // also woken when a key's value is deleted or replaced
+	each     bool  // tried on its own: failing does not stop later waiters
+	onDelete bool  // also woken when a key's value is deleted or replaced
 	objs     []any // with onDelete: each key's value (Entry.Obj) when it blocked
 
 	mu    sync.Mutex
@@ -214,6 +214,13 @@ func (c *Ctx) block(keys [][]byte, timeout time.Duration, extra []byte, serve Se
 		}
 		s := string(k)
 		w.keys = append(w.keys, s)
+		if onDelete {
+			var obj any
+			if ent := c.DB.Peek(k); ent != nil && ent.Obj != nil {
+				obj = ent.Obj
+			}
+			w.objs = append(w.objs, obj)
+		}
 		bk := blockKey{w.db, s}
 		r.queues[bk] = append(r.queues[bk], w)
 	}

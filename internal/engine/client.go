@@ -45,6 +45,9 @@ type Client struct {
 	// W is the client's reply buffer.
 	W resp.Writer
 
+	ctx    Ctx    // reused by call() for every command
+	keyBuf keyBuf // scratch for key and shard indexes
+
 	conn Conn
 
 	lastCmd     atomic.Pointer[string]

@@ -156,15 +156,18 @@ func cString(b []byte) string {
 // call executes a resolved command with its locks.
 func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 	e.waitPause(cmd)
-	ctx := Ctx{E: e, C: c, Cmd: cmd, Argv: argv, W: &c.W}
+	// The client's own Ctx is reused: a client runs one command at a time,
+	// and a Ctx passed to a handler would otherwise escape to the heap.
+	ctx := &c.ctx
+	*ctx = Ctx{E: e, C: c, Cmd: cmd, Argv: argv, W: &c.W}
 	ks := e.KS
 	start := time.Now()
 	if cmd.Exclusive && cmd.SelfLocking { // NoLock (options.go): EXEC
 		ctx.DB = ks.DB(c.DB)
 		e.beginCall(c, c.DB, nil, false) // pub/sub and tracking seams (pubsub_hooks.go)
-		cmd.Proc(&ctx)
-		e.endCall(&ctx, nil, false)
-		e.account(&ctx, start)
+		cmd.Proc(ctx)
+		e.endCall(ctx, nil, false)
+		e.account(ctx, start)
 		return
 	}
 	if cmd.Exclusive {
@@ -175,20 +178,20 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 			e.guardCmd(ctx.DB, cmd, argv)
 		}
 		e.beginCall(c, c.DB, nil, true)
-		cmd.Proc(&ctx)
-		e.endCall(&ctx, nil, true)
-		e.finish(&ctx)
+		cmd.Proc(ctx)
+		e.endCall(ctx, nil, true)
+		e.finish(ctx)
 		ks.UnlockWorld()
 	} else {
 		ks.RLockWorld()
 		ctx.DB = ks.DB(c.DB)
 		if cmd.SelfLocking {
 			e.beginCall(c, c.DB, nil, false)
-			cmd.Proc(&ctx)
-			e.endCall(&ctx, nil, false)
-			e.finish(&ctx)
+			cmd.Proc(ctx)
+			e.endCall(ctx, nil, false)
+			e.finish(ctx)
 		} else {
-			var kb keyBuf
+			kb := &c.keyBuf
 			keys, err := command.AppendKeys(kb.keys[:0], cmd.Spec, argv)
 			if err != nil {
 				// The handler will reject the arguments; run it alone so
@@ -197,11 +200,11 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 				ks.LockWorld()
 				ctx.Exclusive = true
 				e.beginCall(c, c.DB, nil, true)
-				cmd.Proc(&ctx)
-				e.endCall(&ctx, nil, true)
-				e.finish(&ctx)
+				cmd.Proc(ctx)
+				e.endCall(ctx, nil, true)
+				e.finish(ctx)
 				ks.UnlockWorld()
-				e.account(&ctx, start)
+				e.account(ctx, start)
 				return
 			}
 			shards := kb.shards[:0]
@@ -216,17 +219,17 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 			}
 			e.beginCall(c, db.ID, shards, false)
 			if c.NoTouch && cmd.Spec.Name != "touch" {
-				e.runNoTouch(&ctx, keys)
+				e.runNoTouch(ctx, keys)
 			} else {
-				cmd.Proc(&ctx)
+				cmd.Proc(ctx)
 			}
-			e.endCall(&ctx, keys, false)
-			e.finish(&ctx)
+			e.endCall(ctx, keys, false)
+			e.finish(ctx)
 			db.UnlockShards(shards)
 		}
 		ks.RUnlockWorld()
 	}
-	e.account(&ctx, start)
+	e.account(ctx, start)
 }
 
 // runNoTouch runs a command for a CLIENT NO-TOUCH client: the access

@@ -85,6 +85,8 @@ type Keyspace struct {
 
 	// ExpiredKeys counts keys removed because their TTL passed.
 	ExpiredKeys atomic.Int64
+	lruMs       atomic.Int64 // coarse clock for access stamps (TickLRUClock)
+
 	// LazyExpire can be turned off (DEBUG SET-ACTIVE-EXPIRE does the same for active expiry).
 	ActiveExpire atomic.Bool
 }
@@ -102,6 +104,20 @@ func New(n int, clk clock.Clock) *Keyspace {
 
 func (ks *Keyspace) newDB(id int) *DB {
 	return &DB{ID: id, ks: ks}
+}
+
+// TickLRUClock refreshes the coarse clock used for access stamps; the
+// server's cron calls it, so lookups need not read the clock for LRU
+// bookkeeping, which has one-second resolution anyway.
+func (ks *Keyspace) TickLRUClock() { ks.lruMs.Store(ks.Clock.NowMs()) }
+
+// lruNowMs is the time for access stamps: the coarse clock when a cron
+// keeps it fresh, the injected clock otherwise (tests).
+func (ks *Keyspace) lruNowMs() int64 {
+	if ms := ks.lruMs.Load(); ms != 0 {
+		return ms
+	}
+	return ks.Clock.NowMs()
 }
 
 // NumDBs returns the number of databases.
@@ -189,13 +205,12 @@ func (db *DB) Lookup(key []byte) *Entry {
 	if e == nil {
 		return nil
 	}
-	now := db.ks.Clock.NowMs()
-	if e.Expire != 0 && e.Expire <= now {
+	if e.Expire != 0 && e.Expire <= db.ks.Clock.NowMs() {
 		db.expireLocked(sh, string(key), e)
 		return nil
 	}
 	if e.Access&accessLFU == 0 {
-		e.TouchLRU(now)
+		e.TouchLRU(db.ks.lruNowMs())
 	}
 	return e
 }
@@ -260,7 +275,7 @@ func (db *DB) Set(key []byte, v Entry) *Entry {
 		}
 		*old = v
 		if v.Access == 0 {
-			old.TouchLRU(db.ks.Clock.NowMs())
+			old.TouchLRU(db.ks.lruNowMs())
 		}
 		return old
 	}
@@ -270,7 +285,7 @@ func (db *DB) Set(key []byte, v Entry) *Entry {
 	e := new(Entry)
 	*e = v
 	if v.Access == 0 {
-		e.TouchLRU(db.ks.Clock.NowMs())
+		e.TouchLRU(db.ks.lruNowMs())
 	}
 	sh.m[string(key)] = e
 	db.keys.Add(1)

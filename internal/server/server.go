@@ -383,11 +383,13 @@ func (s *Server) cron() {
 	t := time.NewTicker(time.Second / time.Duration(hz))
 	defer t.Stop()
 	cursor := 0
+	s.KS.TickLRUClock()
 	for {
 		select {
 		case <-s.quit:
 			return
 		case <-t.C:
+			s.KS.TickLRUClock()
 			// Redis's slow cycle spends up to 25% CPU; a key budget keeps
 			// each pass short and repeats while many keys were stale.
 			for i := 0; i < 16; i++ {

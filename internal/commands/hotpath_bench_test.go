@@ -1,0 +1,36 @@
+package commands
+
+import (
+	"testing"
+
+	"github.com/redwingdb/redwing/internal/clock"
+	"github.com/redwingdb/redwing/internal/config"
+	"github.com/redwingdb/redwing/internal/engine"
+	"github.com/redwingdb/redwing/internal/keyspace"
+)
+
+// BenchmarkExecHotPath measures the engine path of the commands the
+// side-by-side benchmark uses: gate, locking, handler, accounting.
+func BenchmarkExecHotPath(b *testing.B) {
+	e, err := engine.New(keyspace.New(16, clock.Real{}), config.New())
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := e.NewClient(nil, "127.0.0.1:1", "127.0.0.1:2", 0)
+	cases := map[string][][]byte{
+		"SET":  {[]byte("SET"), []byte("key:000000000001"), []byte("xxx")},
+		"GET":  {[]byte("GET"), []byte("key:000000000001")},
+		"INCR": {[]byte("INCR"), []byte("counter:1")},
+		"MSET": {[]byte("MSET"), []byte("k1"), []byte("v"), []byte("k2"), []byte("v"), []byte("k3"), []byte("v")},
+	}
+	for _, name := range []string{"SET", "GET", "INCR", "MSET"} {
+		argv := cases[name]
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				c.W.Reset()
+				e.Exec(c, argv)
+			}
+		})
+	}
+}
