@@ -32,7 +32,7 @@ done
 
 run() { # server port pipeline
 	redis-benchmark -h 127.0.0.1 -p "$2" -c "$CLIENTS" -n "$REQUESTS" -P "$3" -t "$TESTS" -q --csv 2>/dev/null |
-		awk -F'","' -v srv="$1" -v p="$3" 'NR>1 || $1 !~ /test/ { gsub(/"/,""); print srv" P"p" "$1" "$2 }' | sed 's/ (10 keys)//'
+		sed 's/ (10 keys)//' | awk -F',' -v srv="$1" -v p="$3" '$1 !~ /test/ { gsub(/"/,""); print srv" P"p" "$1" "$2 }'
 }
 for r in $(seq "$ROUNDS"); do
 	for P in 1 16; do

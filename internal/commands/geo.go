@@ -60,8 +60,11 @@ parsed:
 		zargv[longidx+i*2+1] = argv[longidx+i*3+2]
 	}
 	// As Redis, GEOADD runs (and is propagated) as the equivalent ZADD.
-	c.Argv = zargv
-	zsAddGeneric(c, 0)
+	if zsAddGeneric(c, zargv, 0) {
+		c.Propagate(zargv...)
+	} else {
+		c.NoPropagate()
+	}
 }
 
 // geoLonLat parses a longitude, latitude pair (extractLongLatOrReply).

@@ -53,14 +53,14 @@ func init() {
 }
 
 // ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]
-func cmdZAdd(c *engine.Ctx) { zsAddGeneric(c, 0) }
+func cmdZAdd(c *engine.Ctx) { zsAddGeneric(c, c.Argv, 0) }
 
 // ZINCRBY key increment member
-func cmdZIncrBy(c *engine.Ctx) { zsAddGeneric(c, types.ZAddIncr) }
+func cmdZIncrBy(c *engine.Ctx) { zsAddGeneric(c, c.Argv, types.ZAddIncr) }
 
-// zsAddGeneric implements ZADD and ZINCRBY as Redis's zaddGenericCommand.
-func zsAddGeneric(c *engine.Ctx, flags int) {
-	argv := c.Argv
+// zsAddGeneric implements ZADD and ZINCRBY (and GEOADD, with a ZADD
+// argv) as Redis's zaddGenericCommand. It reports whether the set changed.
+func zsAddGeneric(c *engine.Ctx, argv [][]byte, flags int) bool {
 	key := argv[1]
 	ch := false
 	scoreidx := 2
@@ -92,20 +92,20 @@ parsed:
 	elements := len(argv) - scoreidx
 	if elements%2 != 0 || elements == 0 {
 		c.Err(errs.Syntax)
-		return
+		return false
 	}
 	elements /= 2
 	if nx && xx {
 		c.ErrString(errZXXNX)
-		return
+		return false
 	}
 	if (gt && nx) || (lt && nx) || (gt && lt) {
 		c.ErrString(errZGTLTNX)
-		return
+		return false
 	}
 	if incr && elements > 1 {
 		c.ErrString(errZIncrPair)
-		return
+		return false
 	}
 	var sbuf [16]float64
 	scores := sbuf[:0]
@@ -116,13 +116,13 @@ parsed:
 		s, ok := zsGetDouble(argv[scoreidx+2*j])
 		if !ok {
 			c.Err(errs.NotFloat)
-			return
+			return false
 		}
 		scores = append(scores, s)
 	}
 	z, ok := zsLookupWrite(c, key)
 	if !ok {
-		return
+		return false
 	}
 	added, updated, processed := 0, 0, 0
 	var score float64
@@ -144,8 +144,7 @@ parsed:
 			out, ns := z.Add(scores[j], argv[scoreidx+1+2*j], flags, lim)
 			if out&types.ZAddOutNaN != 0 {
 				c.ErrString(errZNaN)
-				zsAddDone(c, key, incr, added, updated)
-				return
+				return zsAddDone(c, key, incr, added, updated)
 			}
 			if out&types.ZAddOutAdded != 0 {
 				added++
@@ -171,12 +170,12 @@ reply:
 	} else {
 		c.W.Int(int64(added))
 	}
-	zsAddDone(c, key, incr, added, updated)
+	return zsAddDone(c, key, incr, added, updated)
 }
 
-func zsAddDone(c *engine.Ctx, key []byte, incr bool, added, updated int) {
+func zsAddDone(c *engine.Ctx, key []byte, incr bool, added, updated int) bool {
 	if added == 0 && updated == 0 {
-		return
+		return false
 	}
 	zsModified(c, key, added+updated)
 	if incr {
@@ -185,6 +184,7 @@ func zsAddDone(c *engine.Ctx, key []byte, incr bool, added, updated int) {
 		c.Notify(engine.NotifyZSet, "zadd", key)
 	}
 	c.SignalReady(key)
+	return true
 }
 
 // ZSCORE key member

@@ -92,29 +92,18 @@ func cmdXAdd(c *engine.Ctx) {
 		return
 	}
 	s.Append(id, fv, streamLimits(c))
-	var idb [48]byte
-	idText := id.Append(idb[:0])
-	c.W.Bulk(idText)
+	streamWriteID(c.W, id)
 	c.Modified(key)
 	c.Notify(engine.NotifyStream, "xadd", key)
-	var argvBuf [16][]byte
-	var argv [][]byte
+	rewriteTrim := false
 	if a.trim.Strategy != types.TrimNone {
 		if s.Trim(a.trim) > 0 {
 			c.Notify(engine.NotifyStream, "xtrim", key)
 		}
-		if a.trim.Approx {
-			argv = streamTrimRewrite(append(argvBuf[:0], c.Argv...), &a, s)
-		}
+		rewriteTrim = a.trim.Approx
 	}
-	if !a.idGiven || !a.seqGiven {
-		if argv == nil {
-			argv = append(argvBuf[:0], c.Argv...)
-		}
-		argv[idpos] = idText
-	}
-	if argv != nil {
-		c.Propagate(argv...)
+	if rewriteTrim || !a.idGiven || !a.seqGiven {
+		streamPropagateRewritten(c, &a, s, rewriteTrim, idpos, id)
 	}
 	c.SignalReady(key)
 }
@@ -229,8 +218,7 @@ func cmdXTrim(c *engine.Ctx) {
 	if deleted > 0 {
 		c.Notify(engine.NotifyStream, "xtrim", key)
 		if a.trim.Approx {
-			var argvBuf [16][]byte
-			c.Propagate(streamTrimRewrite(append(argvBuf[:0], c.Argv...), &a, s)...)
+			streamPropagateRewritten(c, &a, s, true, -1, types.StreamID{})
 		}
 		c.Modified(key)
 	}
@@ -390,14 +378,6 @@ parse:
 					gt = g.LastID
 				}
 			}
-			cons = g.Consumer(consumerName)
-			if cons == nil {
-				cons = streamCreateConsumer(c, g, consumerName, key)
-				if noack {
-					c.Propagate(xbXGROUP, xbCREATECONSUMER, key, groupName, consumerName)
-				}
-			}
-			cons.SeenTime = now
 		} else if s.Length() > 0 {
 			if maxid, _ := s.LastLive(); gt.Less(maxid) {
 				serve = true
@@ -405,6 +385,17 @@ parse:
 		}
 		if !serve {
 			continue
+		}
+		if g != nil {
+			// Only a consumer that is served is looked up or created.
+			if cons = g.Consumer(consumerName); cons == nil {
+				cons = streamCreateConsumer(c, g, consumerName, key)
+				if noack {
+					c.Propagate(xbXGROUP, xbCREATECONSUMER, key, groupName, consumerName)
+				}
+			} else {
+				cons.SeenTime = now
+			}
 		}
 		if served == 0 {
 			mark = w.DeferLen()
@@ -585,6 +576,8 @@ func streamBlock(c *engine.Ctx, keys [][]byte, ids []types.StreamID, timeout, co
 				if noack {
 					sc.Propagate(xbXGROUP, xbCREATECONSUMER, key, gname, cname)
 				}
+			} else {
+				cons.SeenTime = sc.Now()
 			}
 		}
 		w := sc.W
@@ -981,11 +974,9 @@ func cmdXClaim(c *engine.Ctx) {
 	} else {
 		deliveryTime = now
 	}
-	cons := g.Consumer(argv[3])
-	if cons == nil {
-		cons = streamCreateConsumer(c, g, argv[3], key)
-	}
-	cons.SeenTime = now
+	// The consumer is looked up (its seen time refreshed) or created
+	// when the first entry is claimed, as Redis 7.0 does.
+	var cons *types.StreamConsumer
 	w := c.W
 	mark := w.DeferLen()
 	n := 0
@@ -1010,6 +1001,9 @@ func cmdXClaim(c *engine.Ctx) {
 		}
 		if nack.Consumer != nil && minIdle != 0 && now-nack.DeliveryTime < minIdle {
 			continue
+		}
+		if cons == nil {
+			cons = streamLookupConsumer(c, g, argv[3], key)
 		}
 		if nack.Consumer != cons {
 			if nack.Consumer != nil {
@@ -1106,11 +1100,7 @@ func cmdXAutoClaim(c *engine.Ctx) {
 	}
 	c.NoPropagate()
 	now := c.Now()
-	cons := g.Consumer(argv[3])
-	if cons == nil {
-		cons = streamCreateConsumer(c, g, argv[3], key)
-	}
-	cons.SeenTime = now
+	var cons *types.StreamConsumer // looked up or created by the first claim
 	attempts := count * 10
 	w := c.W
 	w.Array(3)
@@ -1136,6 +1126,9 @@ func cmdXAutoClaim(c *engine.Ctx) {
 		}
 		if minIdle != 0 && now-nack.DeliveryTime < minIdle {
 			continue
+		}
+		if cons == nil {
+			cons = streamLookupConsumer(c, g, argv[3], key)
 		}
 		if nack.Consumer != cons {
 			if nack.Consumer != nil {

@@ -178,7 +178,7 @@ func TestStreamBlockedReadGroupPropagation(t *testing.T) {
 	x.do("XADD", "s", "1-1", "f", "v")
 	ev, pr := x.take()
 	now := fmt.Sprint(xsStart)
-	if fmt.Sprint(ev) != fmt.Sprint(xa("xadd:s")) {
+	if fmt.Sprint(ev) != fmt.Sprint(xa("xadd:s", "xgroup-createconsumer:s")) {
 		t.Errorf("events %q", ev)
 	}
 	want := xa("XADD s 1-1 f v", "XCLAIM s g c 0 1-1 TIME "+now+" RETRYCOUNT 1 FORCE JUSTID LASTID 1-1")

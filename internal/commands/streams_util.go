@@ -396,17 +396,46 @@ func streamFinishTrimArgs(c *engine.Ctx, a *streamTrimArgs, limitGiven, xadd boo
 	return i
 }
 
-// streamTrimRewrite rewrites an approximate trim in argv (a copy of the
-// command's) as Redis's streamRewriteApproxSpecifier /
-// streamRewriteTrimArgument do, so that replicas trim exactly as much.
-func streamTrimRewrite(argv [][]byte, a *streamTrimArgs, s *types.Stream) [][]byte {
-	argv[a.argIdx-1] = xbEquals
-	if a.trim.Strategy == types.TrimMaxLen {
-		argv[a.argIdx] = strconv.AppendUint(nil, s.Length(), 10)
-	} else {
-		argv[a.argIdx] = s.FirstEdge().Append(nil)
+// streamPropagateRewritten propagates XADD / XTRIM with the arguments
+// Redis rewrites: an approximate trim becomes exact ("~" -> "=" and the
+// resulting length or first ID, as streamRewriteApproxSpecifier /
+// streamRewriteTrimArgument), and with idpos >= 0 the ID argument becomes
+// the ID actually added.
+func streamPropagateRewritten(c *engine.Ctx, a *streamTrimArgs, s *types.Stream, trim bool, idpos int, id types.StreamID) {
+	var buf [16][]byte
+	var idb, trimb [48]byte
+	if len(c.Argv) > len(buf) {
+		argv := append([][]byte(nil), c.Argv...)
+		if trim {
+			argv[a.argIdx-1] = xbEquals
+			argv[a.argIdx] = streamTrimValue(nil, s, a)
+		}
+		if idpos >= 0 {
+			argv[idpos] = id.Append(nil)
+		}
+		c.Propagate(argv...)
+		return
 	}
-	return argv
+	// Stores go to the array itself, so that the scratch buffers stay on
+	// the stack.
+	n := copy(buf[:], c.Argv)
+	if trim {
+		buf[a.argIdx-1] = xbEquals
+		buf[a.argIdx] = streamTrimValue(trimb[:0], s, a)
+	}
+	if idpos >= 0 {
+		buf[idpos] = id.Append(idb[:0])
+	}
+	c.Propagate(buf[:n]...)
+}
+
+// streamTrimValue appends what an approximate trim left: the length
+// (MAXLEN) or the first entry's ID, tombstones included (MINID).
+func streamTrimValue(dst []byte, s *types.Stream, a *streamTrimArgs) []byte {
+	if a.trim.Strategy == types.TrimMaxLen {
+		return strconv.AppendUint(dst, s.Length(), 10)
+	}
+	return s.FirstEdge().Append(dst)
 }
 
 // streamPropagateClaim propagates a PEL change as Redis's
@@ -417,16 +446,18 @@ func streamPropagateClaim(c *engine.Ctx, key, group []byte, g *types.StreamGroup
 	if nack.Consumer != nil {
 		consumer = []byte(nack.Consumer.Name)
 	}
+	var tb, rb, lb [48]byte
 	c.Propagate(xbXCLAIM, key, group, consumer, xbZero, id,
-		xbTIME, strconv.AppendInt(nil, nack.DeliveryTime, 10),
-		xbRETRYCOUNT, strconv.AppendInt(nil, nack.DeliveryCount, 10),
-		xbFORCE, xbJUSTID, xbLASTID, g.LastID.Append(nil))
+		xbTIME, strconv.AppendInt(tb[:0], nack.DeliveryTime, 10),
+		xbRETRYCOUNT, strconv.AppendInt(rb[:0], nack.DeliveryCount, 10),
+		xbFORCE, xbJUSTID, xbLASTID, g.LastID.Append(lb[:0]))
 }
 
 // streamPropagateGroupID propagates XGROUP SETID key group last ENTRIESREAD n.
 func streamPropagateGroupID(c *engine.Ctx, key, group []byte, g *types.StreamGroup) {
-	c.Propagate(xbXGROUP, xbSETID, key, group, g.LastID.Append(nil),
-		xbENTRIESREAD, strconv.AppendInt(nil, g.EntriesRead, 10))
+	var lb, eb [48]byte
+	c.Propagate(xbXGROUP, xbSETID, key, group, g.LastID.Append(lb[:0]),
+		xbENTRIESREAD, strconv.AppendInt(eb[:0], g.EntriesRead, 10))
 }
 
 // streamCreateConsumer creates a consumer, firing the event.
@@ -437,6 +468,17 @@ func streamCreateConsumer(c *engine.Ctx, g *types.StreamGroup, name, key []byte)
 		c.Notify(engine.NotifyStream, "xgroup-createconsumer", key)
 	}
 	return cons
+}
+
+// streamLookupConsumer is Redis's streamLookupConsumer with SLC_DEFAULT
+// followed by streamCreateConsumer: an existing consumer's seen time is
+// refreshed, a missing one is created.
+func streamLookupConsumer(c *engine.Ctx, g *types.StreamGroup, name, key []byte) *types.StreamConsumer {
+	if cons := g.Consumer(name); cons != nil {
+		cons.SeenTime = c.Now()
+		return cons
+	}
+	return streamCreateConsumer(c, g, name, key)
 }
 
 // streamInScript reports whether the command runs from a Lua script.

@@ -364,14 +364,29 @@ func (e *Engine) serveKey(r *blockRegistry, bk blockKey) {
 	ks := e.KS
 	key := []byte(bk.key)
 	var skip map[*Waiter]bool
-	// Once an ordinary waiter could not be served, only BlockEach waiters
-	// (which wait for different things) are still tried.
-	eachOnly := false
+	// As Redis serves a ready key's clients by the type they wait for: once
+	// an ordinary waiter of one command group (list, sorted-set) could not
+	// be served, later waiters of that group are passed over, while waiters
+	// of another group (BZPOPMIN queued behind BLPOP) are still tried.
+	// BlockEach waiters (streams) each wait for different things and are
+	// always tried.
+	var failedGroups []string
+	groupFailed := func(w *Waiter) bool {
+		if w.each {
+			return false
+		}
+		for _, g := range failedGroups {
+			if g == w.cmd.Spec.Group {
+				return true
+			}
+		}
+		return false
+	}
 	for {
 		r.mu.Lock()
 		var w *Waiter
 		for _, x := range r.queues[bk] {
-			if !skip[x] && (!eachOnly || x.each) {
+			if !skip[x] && !groupFailed(x) {
 				w = x
 				break
 			}
@@ -408,13 +423,8 @@ func (e *Engine) serveKey(r *blockRegistry, bk blockKey) {
 		db.UnlockShards(shards)
 		ks.RUnlockWorld()
 		if !served {
-			// The key cannot serve its first waiter: nothing more to do
-			// until it is signalled again, but for BlockEach waiters.
-			if r.each.Load() == 0 {
-				return
-			}
 			if !w.each {
-				eachOnly = true
+				failedGroups = append(failedGroups, w.cmd.Spec.Group)
 			}
 			if skip == nil {
 				skip = map[*Waiter]bool{}

@@ -249,7 +249,7 @@ func (h *hooks) KeyModified(db int, key string) {
 	e.touchWatched(db, key)
 	e.signalGone(db, key) // XREADGROUP waiters learn about deleted streams (blocking.go)
 	if e.async.trk.clients.Load() > 0 {
-		e.trackingKeyModified(db, key, false) // client-side caching (tracking.go)
+		e.trackingKeyModified(db, key) // client-side caching (tracking.go)
 	}
 }
 
@@ -259,9 +259,6 @@ func (h *hooks) KeyExpired(db int, key string) {
 		e.emit([]Effect{{DB: db, Argv: [][]byte{[]byte("DEL"), []byte(key)}}})
 	}
 	e.notify(NotifyExpired, "expired", db, []byte(key))
-	if e.async.trk.clients.Load() > 0 {
-		e.trackingKeyModified(db, key, true) // as Redis: invalidated without a client
-	}
 }
 
 func (h *hooks) DBFlushed(db, other int) {

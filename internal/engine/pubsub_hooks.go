@@ -282,6 +282,10 @@ type pubCtx struct {
 	db    int
 	key   []byte
 	shard int // ShardOf(key), -1 until computed
+
+	// beforeCmd: the event happens before the self client's command runs
+	// (tracking table evictions), so even tracking messages go inline.
+	beforeCmd bool
 }
 
 // isSelfLocked reports whether q's owner causes the event; q.mu is held.
@@ -380,7 +384,7 @@ func (e *Engine) deliver(t *Client, p *pubCtx, m *outMsg) {
 	if p.isSelfLocked(e, q) {
 		// The owner's own goroutine is running the command: pub/sub
 		// messages go inline, tracking messages after the reply.
-		if m.afterReply() {
+		if m.afterReply() && !p.beforeCmd {
 			q.afterReply = m.appendTo(q.afterReply, t.Proto)
 		} else {
 			t.W.Buf = m.appendTo(t.W.Buf, t.Proto)
@@ -563,6 +567,9 @@ func (e *Engine) FlushOwn(c *Client) bool {
 func (e *Engine) beginCall(c *Client, db int, shards []int, world bool) {
 	if q := c.aq.Load(); q != nil {
 		q.enter(db, shards, world)
+	}
+	if e.async.trk.clients.Load() > 0 {
+		e.trackingLimit(c) // tracking-table-max-keys (tracking.go)
 	}
 }
 

@@ -332,9 +332,6 @@ func (e *Engine) trackingRemember(ctx *Ctx, tr *clientTracking, keys []int) {
 		}
 		sh.mu.Unlock()
 	}
-	if max := t.maxKeys.Load(); max > 0 && t.keys.Load() > max {
-		e.trackingLimit()
-	}
 }
 
 func containsID(ids []int64, id int64) bool {
@@ -346,19 +343,22 @@ func containsID(ids []int64, id int64) bool {
 	return false
 }
 
-// trackingKeyModified is called from the keyspace hooks with key's locks
-// held (Redis's trackingInvalidateKey). anon marks an expiry, which Redis
-// reports without a client, so that NOLOOP does not apply.
-func (e *Engine) trackingKeyModified(db int, key string, anon bool) {
+// trackingKeyModified is called from the keyspace's KeyModified hook with
+// key's locks held (Redis's trackingInvalidateKey), for writes, deletions
+// and expiries. The client whose command causes it is recognised as the
+// one holding key's shard (pubCtx): as in Redis 7.0, where it is the
+// current client, NOLOOP also hides a key it expired lazily by reading it.
+func (e *Engine) trackingKeyModified(db int, key string) {
 	t := &e.async.trk
 	p := pubCtx{keyed: true, db: db, key: bytesOf(key), shard: -1}
 	if t.prefixes.Load() > 0 {
-		e.trackingRememberBcast(&p, key, anon)
+		e.trackingRememberBcast(&p, key)
 	}
-	e.trackingInvalidate(&p, key, anon)
+	e.trackingInvalidate(&p, key, false)
 }
 
-// trackingInvalidate removes key from the table and notifies its clients.
+// trackingInvalidate removes key from the table and notifies its clients;
+// anon (table evictions) ignores NOLOOP.
 func (e *Engine) trackingInvalidate(p *pubCtx, key string, anon bool) {
 	t := &e.async.trk
 	sh := t.shardFor(key)
@@ -426,7 +426,7 @@ func (e *Engine) sendTracking(t *Client, conf *trackConf, p *pubCtx, raw []byte)
 
 // trackingRememberBcast records a modified key under the BCAST prefixes it
 // matches (Redis's trackingRememberKeyToBroadcast).
-func (e *Engine) trackingRememberBcast(p *pubCtx, key string, anon bool) {
+func (e *Engine) trackingRememberBcast(p *pubCtx, key string) {
 	t := &e.async.trk
 	t.bcast.Lock()
 	for prefix, bs := range t.bcast.m {
@@ -437,12 +437,10 @@ func (e *Engine) trackingRememberBcast(p *pubCtx, key string, anon bool) {
 			continue
 		}
 		var writer *Client
-		if !anon {
-			for _, cl := range bs.clients {
-				if conf := cl.trackConf(); conf != nil && conf.noloop && e.isSelf(cl, p) {
-					writer = cl
-					break
-				}
+		for _, cl := range bs.clients {
+			if conf := cl.trackConf(); conf != nil && conf.noloop && e.isSelf(cl, p) {
+				writer = cl
+				break
 			}
 		}
 		if bs.keys == nil {
@@ -566,9 +564,14 @@ func (e *Engine) trackingFlushed() {
 
 // trackingLimit evicts keys while the table holds more than
 // tracking-table-max-keys, invalidating them for their clients as if they
-// were modified (Redis's trackingLimitUsedSlots).
-func (e *Engine) trackingLimit() {
+// were modified (Redis's trackingLimitUsedSlots). As Redis, it runs before
+// each command while clients track; invalidations for the client about to
+// run the command precede its reply.
+func (e *Engine) trackingLimit(c *Client) {
 	t := &e.async.trk
+	if max := t.maxKeys.Load(); max <= 0 || t.keys.Load() <= max {
+		return
+	}
 	if !t.limitMu.TryLock() {
 		return
 	}
@@ -578,7 +581,7 @@ func (e *Engine) trackingLimit() {
 		t.limitN = 0
 		return
 	}
-	p := pubCtx{shard: -1}
+	p := pubCtx{self: c, shard: -1, beforeCmd: true}
 	for effort := 100 * (t.limitN + 1); effort > 0; effort-- {
 		key, ok := t.randomKey()
 		if !ok {

@@ -38,6 +38,9 @@ func (c *pelChunk) find(id StreamID) (int, bool) {
 
 // Get returns the pending entry id, or nil.
 func (p *PEL) Get(id StreamID) *StreamNACK {
+	if p.n == 0 {
+		return nil
+	}
 	ci := p.chunkFor(id)
 	if ci == len(p.chunks) {
 		return nil
@@ -51,6 +54,14 @@ func (p *PEL) Get(id StreamID) *StreamNACK {
 
 // Insert adds id; it reports false (changing nothing) when id is present.
 func (p *PEL) Insert(id StreamID, nack *StreamNACK) bool {
+	if p.n == 0 && len(p.chunks) == 1 {
+		// Reuse the chunk kept when the PEL emptied.
+		c := p.chunks[0]
+		c.ids = append(c.ids[:0], id)
+		c.nacks = append(c.nacks[:0], nack)
+		p.n = 1
+		return true
+	}
 	ci := p.chunkFor(id)
 	if ci == len(p.chunks) {
 		// Past the end: append to the last chunk, or start a new one.
@@ -99,6 +110,9 @@ func (p *PEL) Insert(id StreamID, nack *StreamNACK) bool {
 
 // Delete removes id and returns its entry, or nil when absent.
 func (p *PEL) Delete(id StreamID) *StreamNACK {
+	if p.n == 0 {
+		return nil
+	}
 	ci := p.chunkFor(id)
 	if ci == len(p.chunks) {
 		return nil
@@ -116,6 +130,9 @@ func (p *PEL) Delete(id StreamID) *StreamNACK {
 	c.nacks = c.nacks[:len(c.nacks)-1]
 	p.n--
 	switch {
+	case len(c.ids) == 0 && len(p.chunks) == 1:
+		// Keep the last chunk for the next insert (XREADGROUP + XACK
+		// keep PELs small and often empty).
 	case len(c.ids) == 0:
 		copy(p.chunks[ci:], p.chunks[ci+1:])
 		p.chunks[len(p.chunks)-1] = nil
@@ -161,6 +178,9 @@ type PELIter struct {
 
 // Seek returns an iterator at the first pending ID >= id.
 func (p *PEL) Seek(id StreamID) PELIter {
+	if p.n == 0 {
+		return PELIter{p: p, ci: len(p.chunks)}
+	}
 	ci := p.chunkFor(id)
 	it := PELIter{p: p, ci: ci}
 	if ci < len(p.chunks) {

@@ -2,10 +2,10 @@ package types
 
 import (
 	"bytes"
-	"unsafe"
 	"encoding/binary"
 	"math"
 	"math/rand/v2"
+	"unsafe"
 )
 
 // ZSet is a Redis sorted set.
@@ -23,7 +23,7 @@ import (
 // A set that grows past zset-max-listpack-entries members, or receives a
 // member longer than zset-max-listpack-value bytes, becomes a skiplist with
 // spans (O(log n) insert, delete, rank and rank lookup, as Redis's
-// zskiplist) plus a member index. The index is a map from member to node
+// zskiplist; a node and its levels are one allocation) plus a member index. The index is a map from member to node
 // and a dense slice of the nodes: the slice gives ZRANDMEMBER O(1) uniform
 // picks and ZSCAN a cursor (descending slice position) that never misses a
 // member present for the whole scan, since deletion only moves the last
@@ -280,6 +280,17 @@ type zslNode struct {
 // Redis's zskiplistNode: no slice header and no extra indirection.
 func (n *zslNode) l(i int) *zslLevel {
 	return (*zslLevel)(unsafe.Add(unsafe.Pointer(&n.lv[0]), uintptr(i)*unsafe.Sizeof(zslLevel{})))
+}
+
+// The levels of a node must be contiguous for l: check the layout once.
+func init() {
+	var x struct {
+		zslNode
+		r [1]zslLevel
+	}
+	if unsafe.Offsetof(x.r) != unsafe.Offsetof(x.zslNode.lv)+unsafe.Sizeof(zslLevel{}) {
+		panic("zset: unexpected skiplist node layout")
+	}
 }
 
 func newZslNode(level int, score float64, member string) *zslNode {
@@ -1457,6 +1468,9 @@ func (z *ZSet) Copy() *ZSet {
 	}
 	return c
 }
+
+// Dup returns a deep copy with the same encoding (COPY).
+func (z *ZSet) Dup() any { return z.Copy() }
 
 // MaxMemberLen returns the length of the longest member.
 func (z *ZSet) MaxMemberLen() int {

@@ -401,3 +401,150 @@ func TestBGSaveConsistentUnderLoad(t *testing.T) {
 		t.Fatalf("dbsize %d", v.Int)
 	}
 }
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestShutdownSaveAndSigterm(t *testing.T) {
+	dir := t.TempDir()
+	p := mustStart(t, dir)
+	c := dial(t, p)
+	do(t, c, "SET", "k", "v1")
+	c.Send(testkit.Encode("SHUTDOWN", "SAVE"))
+	c.ReadTimeout(2 * time.Second)
+	waitFor(t, "dump.rdb", func() bool { _, err := os.Stat(filepath.Join(dir, "dump.rdb")); return err == nil })
+	p.kill()
+	p2 := mustStart(t, dir)
+	c2 := dial(t, p2)
+	if v := do(t, c2, "GET", "k"); v.Str != "v1" {
+		t.Fatalf("after SHUTDOWN SAVE: %v", v)
+	}
+	// SIGTERM saves when save points are configured.
+	p2.kill()
+	os.Remove(filepath.Join(dir, "dump.rdb"))
+	p3 := mustStart(t, dir, "--save", "3600", "1")
+	c3 := dial(t, p3)
+	do(t, c3, "SET", "k", "v2")
+	p3.cmd.Process.Signal(syscall.SIGTERM)
+	waitFor(t, "exit", func() bool { return p3.cmd.ProcessState != nil || strings.Contains(p3.output(), "DB saved on disk") })
+	time.Sleep(100 * time.Millisecond)
+	p4 := mustStart(t, dir)
+	if v := do(t, dial(t, p4), "GET", "k"); v.Str != "v2" {
+		t.Fatalf("after SIGTERM: %v\n%s", v, p3.output())
+	}
+}
+
+func TestSavePoint(t *testing.T) {
+	dir := t.TempDir()
+	p := mustStart(t, dir, "--save", "1", "2")
+	c := dial(t, p)
+	do(t, c, "SET", "a", "1")
+	do(t, c, "SET", "b", "2")
+	waitFor(t, "save point", func() bool { _, err := os.Stat(filepath.Join(dir, "dump.rdb")); return err == nil })
+	if !strings.Contains(p.output(), "2 changes in 1 seconds. Saving...") {
+		t.Fatalf("no save point log: %s", p.output())
+	}
+}
+
+func TestAppendOnlyAtRuntime(t *testing.T) {
+	dir := t.TempDir()
+	p := mustStart(t, dir)
+	c := dial(t, p)
+	for i := 0; i < 100; i++ {
+		do(t, c, "RPUSH", "list", strconv.Itoa(i))
+	}
+	if v := do(t, c, "CONFIG", "SET", "appendonly", "yes"); v.Str != "OK" {
+		t.Fatal(v)
+	}
+	do(t, c, "SET", "after", "yes")
+	waitFor(t, "AOF rewrite", func() bool { return strings.Contains(p.output(), "Background AOF rewrite finished") })
+	do(t, c, "SET", "later", "yes")
+	p.kill()
+	p2 := mustStart(t, dir, "--appendonly", "yes")
+	c2 := dial(t, p2)
+	if v := do(t, c2, "LLEN", "list"); v.Int != 100 {
+		t.Fatalf("LLEN %v", v)
+	}
+	for _, k := range []string{"after", "later"} {
+		if v := do(t, c2, "GET", k); v.Str != "yes" {
+			t.Fatalf("%s: %v", k, v)
+		}
+	}
+	// Turning it off stops appending.
+	do(t, c2, "CONFIG", "SET", "appendonly", "no")
+	time.Sleep(100 * time.Millisecond)
+	do(t, c2, "SET", "unlogged", "1")
+	p2.kill()
+	p3 := mustStart(t, dir, "--appendonly", "yes")
+	if v := do(t, dial(t, p3), "EXISTS", "unlogged"); v.Int != 0 {
+		t.Fatal("write after appendonly no was logged")
+	}
+}
+
+func TestAutoRewrite(t *testing.T) {
+	dir := t.TempDir()
+	p := mustStart(t, dir, "--appendonly", "yes", "--auto-aof-rewrite-min-size", "10000", "--auto-aof-rewrite-percentage", "100")
+	c := dial(t, p)
+	for i := 0; i < 500; i++ {
+		do(t, c, "SET", "k", strings.Repeat("x", 100))
+	}
+	waitFor(t, "automatic rewrite", func() bool { return strings.Contains(p.output(), "Starting automatic rewriting of AOF") })
+	waitFor(t, "rewrite end", func() bool { return strings.Contains(p.output(), "Background AOF rewrite finished") })
+	man, _ := os.ReadFile(filepath.Join(dir, "appendonlydir", "appendonly.aof.manifest"))
+	if !strings.Contains(string(man), "appendonly.aof.2.base.rdb") {
+		t.Fatalf("manifest after rewrite:\n%s", man)
+	}
+	p.kill()
+	p2 := mustStart(t, dir, "--appendonly", "yes")
+	if v := do(t, dial(t, p2), "STRLEN", "k"); v.Int != 100 {
+		t.Fatal(v)
+	}
+}
+
+func TestRewriteWithoutPreamble(t *testing.T) {
+	dir := t.TempDir()
+	p := mustStart(t, dir, "--appendonly", "yes", "--aof-use-rdb-preamble", "no", "--aof-timestamp-enabled", "yes")
+	c := dial(t, p)
+	do(t, c, "RPUSH", "l", "a", "b")
+	do(t, c, "SADD", "s", "x", "y")
+	do(t, c, "ZADD", "z", "1.5", "m")
+	do(t, c, "HSET", "h", "f", "v")
+	do(t, c, "SET", "e", "v", "EX", "1000")
+	do(t, c, "XADD", "st", "1-1", "f", "v")
+	do(t, c, "XGROUP", "CREATE", "st", "g", "0")
+	do(t, c, "XREADGROUP", "GROUP", "g", "c", "STREAMS", "st", ">")
+	do(t, c, "SELECT", "2")
+	do(t, c, "SET", "in2", "x")
+	do(t, c, "BGREWRITEAOF")
+	waitFor(t, "rewrite end", func() bool { return strings.Contains(p.output(), "Background AOF rewrite finished") })
+	base, _ := os.ReadFile(filepath.Join(dir, "appendonlydir", "appendonly.aof.2.base.aof"))
+	if !strings.HasPrefix(string(base), "#TS:") || !strings.Contains(string(base), "XCLAIM") {
+		t.Fatalf("base:\n%q", base)
+	}
+	p.kill()
+	p2 := mustStart(t, dir, "--appendonly", "yes")
+	c2 := dial(t, p2)
+	for _, tc := range [][]string{{"LLEN", "l"}, {"SCARD", "s"}, {"ZCARD", "z"}, {"HLEN", "h"}, {"XLEN", "st"}} {
+		if v := do(t, c2, tc...); v.Int < 1 {
+			t.Fatalf("%v: %v", tc, v)
+		}
+	}
+	if v := do(t, c2, "TTL", "e"); v.Int < 900 {
+		t.Fatalf("TTL %v", v)
+	}
+	if v := do(t, c2, "XPENDING", "st", "g"); v.Elems[0].Int != 1 {
+		t.Fatalf("XPENDING %v", v)
+	}
+	do(t, c2, "SELECT", "2")
+	if v := do(t, c2, "GET", "in2"); v.Str != "x" {
+		t.Fatal(v)
+	}
+}

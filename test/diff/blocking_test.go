@@ -414,3 +414,21 @@ func TestSetNotify(t *testing.T) {
 		c("SREM", "a", "1", "2"),
 	)
 }
+
+// A push wakes a list waiter queued behind a sorted-set waiter on the same
+// key: Redis serves a ready key's clients by the type they wait for.
+func TestBlockingMixedTypesOnOneKey(t *testing.T) {
+	p := newPair(t)
+	zq := p.another()
+	lq := p.another()
+	blkSend(zq, "BZPOPMIN", "mixed", "0")
+	blkWait(p, 1)
+	blkSend(lq, "BLPOP", "mixed", "0")
+	blkWait(p, 2)
+	p.do("LPUSH", "mixed", "a")
+	blkRead(lq, "BLPOP behind BZPOPMIN")
+	blkNoReply(zq, "BZPOPMIN still blocked")
+	p.do("DEL", "mixed")
+	p.do("ZADD", "mixed", "1", "m")
+	blkRead(zq, "BZPOPMIN served by ZADD")
+}

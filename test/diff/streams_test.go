@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -1404,6 +1405,31 @@ func TestStreamBlockingXReadGroup(t *testing.T) {
 	xsWaitBlocked(p, 1)
 	p.do("FLUSHALL")
 	xsRead(q, "flushall")
+	// RENAME over the key (a stream without the group), RENAME away,
+	// SWAPDB and expiry.
+	p.mustAgree("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
+	xsWaitBlocked(p, 1)
+	p.do("XADD", "other", "1-1", "f", "v")
+	p.do("RENAME", "other", "s")
+	xsRead(q, "renamed over")
+	p.mustAgree("XGROUP", "CREATE", "s", "g", "$")
+	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
+	xsWaitBlocked(p, 1)
+	p.do("RENAME", "s", "moved")
+	xsRead(q, "renamed away")
+	p.do("RENAME", "moved", "s")
+	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
+	xsWaitBlocked(p, 1)
+	p.do("SWAPDB", "0", "9")
+	xsRead(q, "swapdb")
+	p.do("SWAPDB", "0", "9")
+	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
+	xsWaitBlocked(p, 1)
+	p.do("PEXPIRE", "s", "20")
+	sleepMs(150)
+	p.do("EXISTS", "s")
+	xsRead(q, "expired")
 	// A plain XREAD and an XREADGROUP on the same key, RESP3.
 	p.mustAgree("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
 	q.resp3()
@@ -1485,11 +1511,11 @@ func TestStreamRandomOps(t *testing.T) {
 	p := newPair(t)
 	defer p.do("CONFIG", "SET", "stream-node-max-bytes", "4096")
 	defer p.do("CONFIG", "SET", "stream-node-max-entries", "100")
-	for round := 0; round < 6; round++ {
+	for round := 0; round < xsRounds; round++ {
 		rng := newXsRand(uint64(round + 1))
 		p.mustAgree("FLUSHALL")
-		p.mustAgree("CONFIG", "SET", "stream-node-max-entries", strconv.Itoa([]int{100, 5, 3, 0, 17, 1}[round]))
-		p.mustAgree("CONFIG", "SET", "stream-node-max-bytes", strconv.Itoa([]int{4096, 200, 0, 150, 1000, 64}[round]))
+		p.mustAgree("CONFIG", "SET", "stream-node-max-entries", strconv.Itoa([]int{100, 5, 3, 0, 17, 1}[round%6]))
+		p.mustAgree("CONFIG", "SET", "stream-node-max-bytes", strconv.Itoa([]int{4096, 200, 0, 150, 1000, 64}[round%6]))
 		ms := 1
 		id := func() string {
 			// Existing-ish IDs: mostly in range, sometimes beyond.
@@ -1511,6 +1537,7 @@ func TestStreamRandomOps(t *testing.T) {
 		groups := []string{"g1", "g2", "g3"}
 		consumers := []string{"alice", "bob", "carol"}
 		keys := []string{"s", "s", "s", "t"}
+		var history []string
 		for op := 0; op < 700; op++ {
 			key := keys[rng.n(len(keys))]
 			g := groups[rng.n(len(groups))]
@@ -1635,6 +1662,7 @@ func TestStreamRandomOps(t *testing.T) {
 			default:
 				args = []string{"XLEN", key}
 			}
+			history = append(history, show(args))
 			if masked {
 				if args[0] == "XPENDING" && len(args) > 3 {
 					p.xsPendingExt(args...)
@@ -1645,7 +1673,10 @@ func TestStreamRandomOps(t *testing.T) {
 				p.do(args...)
 			}
 			if t.Failed() {
-				t.Fatalf("round %d op %d", round, op)
+				if len(history) > 40 {
+					history = history[len(history)-40:]
+				}
+				t.Fatalf("round %d op %d; last commands:\n%s", round, op, strings.Join(history, "\n"))
 			}
 		}
 		for _, key := range []string{"s", "t"} {
@@ -1668,3 +1699,11 @@ func (r *xsRand) n(k int) int {
 	}
 	return int(r.x % uint64(k))
 }
+
+// xsRounds is the number of TestStreamRandomOps rounds (REDWING_STREAM_ROUNDS).
+var xsRounds = func() int {
+	if n, err := strconv.Atoi(os.Getenv("REDWING_STREAM_ROUNDS")); err == nil && n > 0 {
+		return n
+	}
+	return 6
+}()
