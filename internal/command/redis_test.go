@@ -293,7 +293,7 @@ func TestTableMatchesRedis(t *testing.T) {
 		}
 	}
 	for _, s := range All() {
-		if !seen[s.Name] {
+		if !seen[s.Name] && !IsNewerThanOracle(s) {
 			t.Errorf("%s: in the table but not in redis", s.Name)
 		}
 	}
@@ -347,6 +347,9 @@ func TestGetKeysFuzzAgainstRedis(t *testing.T) {
 	generic := []string{"0", "1", "2", "3", "-1", "2x", "01", "k", "x", "", "KEYS", "STORE", "STREAMS", "GET", "BY", "LIMIT"}
 	var specs []*Spec
 	for _, s := range All() {
+		if IsNewerThanOracle(s) {
+			continue
+		}
 		specs = append(specs, s)
 		specs = append(specs, s.Subs...)
 	}

@@ -12,8 +12,9 @@ var (
 )
 
 func init() {
-	allSpecs = make([]*Spec, len(generatedSpecs))
-	copy(allSpecs, generatedSpecs)
+	allSpecs = make([]*Spec, 0, len(generatedSpecs)+len(newerSpecs))
+	allSpecs = append(allSpecs, generatedSpecs...)
+	allSpecs = append(allSpecs, newerSpecs...)
 	sort.Slice(allSpecs, func(i, j int) bool { return allSpecs[i].Name < allSpecs[j].Name })
 	byName = make(map[string]*Spec, len(allSpecs))
 	for _, s := range allSpecs {

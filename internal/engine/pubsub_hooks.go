@@ -206,6 +206,7 @@ type asyncOut struct {
 		held      []byte // arrived while the owner was busy
 		inflight  int    // bytes being written now
 		flushing  bool   // a drain goroutine runs
+		kick      bool   // a publisher starts the drain at its flush
 		busy      bool   // the owner runs a batch not yet flushed
 		dead      bool   // closed or over its limit: drop everything
 		replyOff  bool   // CLIENT REPLY OFF
@@ -400,10 +401,41 @@ func (e *Engine) deliver(t *Client, p *pubCtx, m *outMsg) {
 	}
 	if e.overLimitLocked(q) {
 		e.overflowLocked(q)
-	} else if !q.mu.busy {
-		q.kickLocked(e)
+	} else if !q.mu.busy && !q.mu.flushing {
+		if pub := p.self; pub != nil && pub.conn != nil {
+			// A client's PUBLISH: start the drain when the publisher
+			// flushes its batch, so that a pipeline of messages leaves
+			// in one write (Redis writes once per event loop iteration).
+			if !q.mu.kick {
+				q.mu.kick = true
+				pub.kicks = append(pub.kicks, q)
+			}
+		} else {
+			q.kickLocked(e)
+		}
 	}
 	q.mu.Unlock()
+}
+
+// AfterBatch runs when a connection flushes a batch of replies: it starts
+// writing the messages the batch published and sends the BCAST tracking
+// invalidations its writes collected.
+func (e *Engine) AfterBatch(c *Client) {
+	if len(c.kicks) > 0 {
+		e.kickPublished(c)
+	}
+	e.FlushTrackingBroadcasts()
+}
+
+func (e *Engine) kickPublished(c *Client) {
+	for i, q := range c.kicks {
+		q.mu.Lock()
+		q.mu.kick = false
+		q.kickLocked(e)
+		q.mu.Unlock()
+		c.kicks[i] = nil
+	}
+	c.kicks = c.kicks[:0]
 }
 
 // overLimitLocked applies client-output-buffer-limit to q's backlog.
@@ -630,6 +662,9 @@ func (e *Engine) pubsubGate(c *Client, argv [][]byte, spec *command.Spec) bool {
 
 // dropAsync releases a closed client's subscriptions, tracking and queue.
 func (e *Engine) dropAsync(c *Client) {
+	if len(c.kicks) > 0 {
+		e.kickPublished(c)
+	}
 	e.unsubscribeAllSilently(c)
 	if c.trk.Load() != nil {
 		e.DisableTracking(c)

@@ -354,8 +354,8 @@ func (s *Server) serveConn(nc net.Conn) {
 }
 
 func (s *Server) flush(nc net.Conn, c *engine.Client) bool {
-	s.waitDurable()                 // appendfsync: replies wait for their writes (persistence.go)
-	s.Eng.FlushTrackingBroadcasts() // BCAST invalidations of this batch's writes
+	s.waitDurable()     // appendfsync: replies wait for their writes (persistence.go)
+	s.Eng.AfterBatch(c) // pub/sub messages and BCAST invalidations of this batch
 	if c.Async() {
 		// Pub/sub or tracking client: replies join its output queue.
 		return s.Eng.FlushOwn(c)

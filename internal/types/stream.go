@@ -3,6 +3,8 @@ package types
 import (
 	"bytes"
 	"encoding/binary"
+	"math"
+	"math/bits"
 	"sort"
 	"strconv"
 )
@@ -133,6 +135,40 @@ type streamNode struct {
 	live    int64  // entries not deleted
 	dead    int64  // entries flagged deleted
 	rbytes  int64  // Redis listpack bytes, without the count and deleted elements
+	alloc   int64  // the allocation Redis's listpack would have (MEMORY USAGE)
+}
+
+// jeSize is jemalloc's usable size for a request of n bytes.
+func jeSize(n int64) int64 {
+	switch {
+	case n <= 8:
+		return 8
+	case n <= 128:
+		return (n + 15) &^ 15
+	}
+	k := bits.Len64(uint64(n-1)) - 1 // n in (2^k, 2^(k+1)]
+	step := int64(1) << uint(k-2)
+	return (n + step - 1) &^ (step - 1)
+}
+
+// resized accounts a listpack change from old bytes to the current size
+// as Redis's lpInsert reallocates: up when the allocation is too small,
+// down to the exact size whenever it shrinks.
+func (n *streamNode) resized(old int64) {
+	b := n.lpBytes()
+	if b < old || b > n.alloc {
+		n.alloc = jeSize(b)
+	}
+}
+
+// setCounts replaces the count and deleted elements, in Redis's order.
+func (n *streamNode) setCounts(live, dead int64) {
+	old := n.lpBytes()
+	n.live = live
+	n.resized(old)
+	old = n.lpBytes()
+	n.dead = dead
+	n.resized(old)
 }
 
 // lpBytes returns the node's size as Redis's lpBytes would report it.
@@ -297,15 +333,24 @@ func (s *Stream) Append(id StreamID, fv [][]byte, lim StreamLimits) {
 			n = nil
 		}
 		if n == nil {
+			// The full node shrinks to fit (lpShrinkToFit).
 			last := s.nodes[len(s.nodes)-1]
 			if cap(last.buf)-len(last.buf) > 64 {
 				last.buf = bytes.Clone(last.buf)
+			}
+			if b := last.lpBytes(); last.alloc > b {
+				last.alloc = jeSize(b)
 			}
 		}
 	}
 	flags := byte(0)
 	if n == nil {
-		n = &streamNode{master: id, nfields: nf}
+		// Redis preallocates new nodes (STREAM_LISTPACK_MAX_PRE_ALLOCATE).
+		prealloc := int64(4096)
+		if lim.MaxBytes > 0 && lim.MaxBytes < prealloc {
+			prealloc = lim.MaxBytes
+		}
+		n = &streamNode{master: id, nfields: nf, alloc: jeSize(max(prealloc, 7))}
 		// Redis: header+end (7), count, deleted, num-fields, the fields,
 		// the master terminator.
 		n.rbytes = 7 + int64(redisIntSize(int64(nf))) + 2
@@ -378,6 +423,9 @@ func (s *Stream) Append(id StreamID, fv [][]byte, lim StreamLimits) {
 	n.buf = lpAppend(n.buf, data)
 	n.rbytes += rb
 	n.live++
+	if b := n.lpBytes(); b > n.alloc {
+		n.alloc = jeSize(b)
+	}
 	s.length++
 	s.entriesAdded++
 	s.lastID = id
@@ -644,8 +692,7 @@ func (s *Stream) deleteEntry(id StreamID) bool {
 			s.removeNode(i)
 		} else {
 			v[0] |= sflagDeleted
-			n.live--
-			n.dead++
+			n.setCounts(n.live-1, n.dead+1)
 		}
 		s.length--
 		return true
@@ -757,8 +804,7 @@ func (s *Stream) Trim(t StreamTrim) int64 {
 				s.length--
 			}
 		}
-		n.live -= fromNode
-		n.dead += fromNode
+		n.setCounts(n.live-fromNode, n.dead+fromNode)
 		deleted += fromNode
 		break
 	}
@@ -840,6 +886,63 @@ func (s *Stream) GroupDelivered(g *StreamGroup, id StreamID) {
 	g.LastID = id
 }
 
+// MemoryUsage estimates the stream's memory as Redis 7.0's
+// objectComputeSize does for a stream: the object and stream structs, the
+// radix tree, the listpacks (the first samples averaged, 0: all) and the
+// consumer groups' PELs and consumers.
+func (s *Stream) MemoryUsage(samples int) int64 {
+	if samples <= 0 {
+		samples = math.MaxInt
+	}
+	size := int64(16 + 80) // robj, stream
+	size += raxUsage(int64(len(s.nodes)), s.RadixNodes())
+	var lpsize int64
+	n := 0
+	for n < samples && n < len(s.nodes) {
+		lpsize += s.nodes[n].alloc
+		n++
+	}
+	if len(s.nodes) <= n {
+		size += lpsize
+	} else {
+		lpsize /= int64(n)
+		size += lpsize*int64(len(s.nodes)-1) + s.nodes[len(s.nodes)-1].alloc
+	}
+	for _, g := range s.groups {
+		size += 40 // streamCG
+		size += raxUsage(int64(g.PEL.Len()), g.PEL.radixNodes())
+		size += 24 * int64(g.PEL.Len()) // streamNACK
+		for _, c := range g.consumers {
+			size += 24 + int64(len(c.Name)) // streamConsumer, name
+			size += raxUsage(int64(c.PEL.Len()), c.PEL.radixNodes())
+		}
+	}
+	return size
+}
+
+// raxUsage is Redis's streamRadixTreeMemoryUsage.
+func raxUsage(elems, nodes int64) int64 {
+	return elems*16 + nodes*4 + nodes*8*30
+}
+
+// radixNodes returns the node count of a Redis radix tree holding the
+// PEL's IDs.
+func (p *PEL) radixNodes() int64 {
+	if p.n == 0 {
+		return 1
+	}
+	keys := make([][16]byte, 0, p.n)
+	it := p.Seek(StreamID{})
+	for {
+		id, _, ok := it.Next()
+		if !ok {
+			break
+		}
+		keys = append(keys, id.key())
+	}
+	return raxCount(keys, 0)
+}
+
 // Dup returns a deep copy (COPY).
 func (s *Stream) Dup() any {
 	n := &Stream{
@@ -850,6 +953,7 @@ func (s *Stream) Dup() any {
 	for i, x := range s.nodes {
 		y := *x
 		y.buf = bytes.Clone(x.buf)
+		y.alloc = jeSize(x.lpBytes()) // streamDup allocates exact copies
 		n.nodes[i] = &y
 	}
 	for _, g := range s.groups {

@@ -115,6 +115,12 @@ func sortedElems(v testkit.Value, group int) string {
 	return strings.Join(items, ",")
 }
 
+// persistAOFCompare relaxes stream group comparisons for data reloaded
+// from an AOF: Redis 7.0 propagates XREADGROUP as XCLAIM ... LASTID,
+// which does not carry a group's entries-read, so redis-server itself
+// reloads its own AOF with entries-read unknown (nil) and lag nil.
+var persistAOFCompare bool
+
 // persistDescribe renders one key with type-specific reads.
 func persistDescribe(t *testing.T, c *testkit.Client, key string) string {
 	t.Helper()
@@ -133,17 +139,28 @@ func persistDescribe(t *testing.T, c *testkit.Client, key string) string {
 		val = string(persistDo(t, c, "ZRANGE", key, "0", "-1", "WITHSCORES").Raw)
 	case "stream":
 		val = string(persistDo(t, c, "XRANGE", key, "-", "+").Raw)
-		info := persistDo(t, c, "XINFO", "STREAM", key, "FULL")
-		// Drop the node counters, whose values depend on the node layout.
-		var kept []string
+		info := persistDo(t, c, "XINFO", "STREAM", key)
+		// Node counters depend on the node layout; times on the clock.
 		for i := 0; i+1 < len(info.Elems); i += 2 {
 			name := info.Elems[i].Str
 			if name == "radix-tree-keys" || name == "radix-tree-nodes" {
 				continue
 			}
-			kept = append(kept, name+"="+string(info.Elems[i+1].Raw))
+			val += " " + name + "=" + string(info.Elems[i+1].Raw)
 		}
-		val += " " + strings.Join(kept, " ")
+		groups := persistDo(t, c, "XINFO", "GROUPS", key)
+		for _, g := range groups.Elems {
+			for i := 0; i+1 < len(g.Elems); i += 2 {
+				name := g.Elems[i].Str
+				if persistAOFCompare && (name == "entries-read" || name == "lag") {
+					continue
+				}
+				val += " " + name + "=" + string(g.Elems[i+1].Raw)
+				if name == "name" {
+					val += " pending=" + string(persistDo(t, c, "XPENDING", key, g.Elems[i+1].Str).Raw)
+				}
+			}
+		}
 	}
 	ttl := persistDo(t, c, "PTTL", key).Int
 	if ttl > 0 {
@@ -165,7 +182,12 @@ func persistCompare(t *testing.T, a, b *testkit.Client, dbs ...int) {
 		for _, k := range ka {
 			da, db := persistDescribe(t, a, k), persistDescribe(t, b, k)
 			if da != db {
-				t.Errorf("key %q differs:\n a: %.300s\n b: %.300s", k, da, db)
+				i := 0
+				for i < len(da) && i < len(db) && da[i] == db[i] {
+					i++
+				}
+				from := max(0, i-80)
+				t.Errorf("key %q differs at byte %d:\n a: %q\n b: %q", k, i, da[from:min(len(da), i+80)], db[from:min(len(db), i+80)])
 			}
 		}
 	}
@@ -431,4 +453,85 @@ func TestPersistCommands(t *testing.T) {
 	p.do("SAVE")
 	p.do("EXEC")
 	p.doType("LASTSAVE")
+}
+
+// persistTxScript writes through a transaction and a script, so that the
+// AOF holds MULTI/EXEC units and script effects.
+func persistTxScript(t *testing.T, c *testkit.Client) {
+	t.Helper()
+	for _, cmd := range [][]string{
+		{"MULTI"}, {"SET", "tx:a", "1"}, {"INCRBY", "tx:b", "5"}, {"RPUSH", "tx:l", "x"}, {"EXEC"},
+		{"EVAL", "redis.call('SET', KEYS[1], ARGV[1]); redis.call('EXPIRE', KEYS[1], 1000); return 1", "1", "sc:a", "v"},
+		{"SET", "rel", "v", "EX", "1000"},
+		{"DEL", "s:empty"},
+	} {
+		persistDo(t, c, cmd...)
+	}
+}
+
+func TestPersistRedisAOFLoadsIntoRedwing(t *testing.T) {
+	persistAOFCompare = true
+	defer func() { persistAOFCompare = false }()
+	p := newPair(t)
+	dir := t.TempDir()
+	oracle, err := testkit.StartOracle("--dir", dir, "--appendonly", "yes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd2, err := testkit.Dial(oracle.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range persistPopulate() {
+		persistDo(t, rd2, c...)
+		persistDo(t, p.rd, c...)
+	}
+	persistTxScript(t, rd2)
+	persistTxScript(t, p.rd)
+	rd2.Close()
+	oracle.Stop()
+	srv, err := redwing.Start(redwing.Config{Dir: dir, Directives: map[string]string{"save": "", "appendonly": "yes"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	rw, _ := testkit.Dial(srv.Addr())
+	defer rw.Close()
+	persistCompare(t, p.rd, rw, 0, 3)
+}
+
+func TestPersistRedwingAOFLoadsIntoRedis(t *testing.T) {
+	persistAOFCompare = true
+	defer func() { persistAOFCompare = false }()
+	t.Setenv("REDWING_RDB_VERSION", "10")
+	for _, preamble := range []string{"yes", "no"} {
+		p := newPair(t)
+		dir := t.TempDir()
+		srv, err := redwing.Start(redwing.Config{Dir: dir, Directives: map[string]string{"save": "", "appendonly": "yes", "aof-use-rdb-preamble": preamble}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rw, _ := testkit.Dial(srv.Addr())
+		pop := persistPopulate()
+		for i, c := range pop {
+			if i == len(pop)/2 {
+				persistDo(t, rw, "BGREWRITEAOF") // half in the base, half in the incr file
+				time.Sleep(200 * time.Millisecond)
+			}
+			persistDo(t, rw, c...)
+			persistDo(t, p.rd, c...)
+		}
+		persistTxScript(t, rw)
+		persistTxScript(t, p.rd)
+		rw.Close()
+		srv.Close()
+		oracle, err := testkit.StartOracle("--dir", dir, "--appendonly", "yes")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd2, _ := testkit.Dial(oracle.Addr)
+		persistCompare(t, p.rd, rd2, 0, 3)
+		rd2.Close()
+		oracle.Stop()
+	}
 }

@@ -1513,6 +1513,11 @@ func TestStreamRandomOps(t *testing.T) {
 	defer p.do("CONFIG", "SET", "stream-node-max-entries", "100")
 	for round := 0; round < xsRounds; round++ {
 		rng := newXsRand(uint64(round + 1))
+		if round%2 == 1 {
+			p.resp3()
+		} else {
+			p.doType("HELLO", "2")
+		}
 		p.mustAgree("FLUSHALL")
 		p.mustAgree("CONFIG", "SET", "stream-node-max-entries", strconv.Itoa([]int{100, 5, 3, 0, 17, 1}[round%6]))
 		p.mustAgree("CONFIG", "SET", "stream-node-max-bytes", strconv.Itoa([]int{4096, 200, 0, 150, 1000, 64}[round%6]))
@@ -1658,7 +1663,11 @@ func TestStreamRandomOps(t *testing.T) {
 			case r < 97:
 				args = []string{"XREAD", "COUNT", strconv.Itoa(rng.n(4)), "STREAMS", key, id()}
 			case r < 98:
-				args = []string{"XSETID", key, strconv.Itoa(ms+rng.n(3)) + "-" + strconv.Itoa(rng.n(3))}
+				if rng.n(2) == 0 {
+					args = []string{"XSETID", key, strconv.Itoa(ms+rng.n(3)) + "-" + strconv.Itoa(rng.n(3))}
+				} else {
+					args = []string{"MEMORY", "USAGE", key, "SAMPLES", strconv.Itoa(rng.n(3))}
+				}
 			default:
 				args = []string{"XLEN", key}
 			}
@@ -1707,3 +1716,50 @@ var xsRounds = func() int {
 	}
 	return 6
 }()
+
+func TestStreamMemoryUsage(t *testing.T) {
+	p := newPair(t)
+	defer p.do("CONFIG", "SET", "stream-node-max-bytes", "4096")
+	defer p.do("CONFIG", "SET", "stream-node-max-entries", "100")
+	usage := func(key string) {
+		p.t.Helper()
+		p.do("MEMORY", "USAGE", key)
+		p.do("MEMORY", "USAGE", key, "SAMPLES", "0")
+		p.do("MEMORY", "USAGE", key, "SAMPLES", "1")
+	}
+	p.mustAgree("XGROUP", "CREATE", "e", "g", "$", "MKSTREAM")
+	usage("e")
+	p.mustAgree("XADD", "one", "1-1", "f", "v")
+	usage("one")
+	xsFill(p, "many", 250)
+	usage("many")
+	p.mustAgree("XGROUP", "CREATE", "many", "g", "0")
+	p.mustAgree("XREADGROUP", "GROUP", "g", "c1", "COUNT", "100", "STREAMS", "many", ">")
+	usage("many")
+	p.mustAgree("XREADGROUP", "GROUP", "g", "consumer2", "STREAMS", "many", ">")
+	p.mustAgree("XGROUP", "CREATE", "many", "other", "$")
+	usage("many")
+	p.mustAgree("XDEL", "many", "1-1", "2-1", "250-1", "249-1")
+	p.mustAgree("XACK", "many", "g", "3-1", "4-1", "100-1")
+	usage("many")
+	p.mustAgree("XTRIM", "many", "MAXLEN", "130")
+	usage("many")
+	p.mustAgree("COPY", "many", "copy")
+	usage("copy")
+	// Node counts that cross the listpack integer encodings.
+	xsFill(p, "big", 140, "field", strings.Repeat("x", 20))
+	usage("big")
+	for i := 1; i <= 20; i++ {
+		p.mustAgree("XDEL", "big", strconv.Itoa(i)+"-1")
+	}
+	usage("big")
+	p.mustAgree("CONFIG", "SET", "stream-node-max-bytes", "100")
+	xsFill(p, "small", 30)
+	usage("small")
+	p.mustAgree("CONFIG", "SET", "stream-node-max-bytes", "0")
+	p.mustAgree("CONFIG", "SET", "stream-node-max-entries", "0")
+	xsFill(p, "huge", 600, "f", strings.Repeat("y", 30))
+	usage("huge")
+	p.mustAgree("XTRIM", "huge", "MAXLEN", "10")
+	usage("huge")
+}
