@@ -858,3 +858,16 @@ func (e *Engine) endQueued(ctx *Ctx) {
 		e.trackingRemember(ctx, tr, nil)
 	}
 }
+
+// OutputBacklog returns the bytes waiting in the client's output queue
+// (CLIENT LIST omem); 0 for clients without one. Safe from any goroutine.
+func (c *Client) OutputBacklog() int64 {
+	q := c.aq.Load()
+	if q == nil {
+		return 0
+	}
+	q.mu.Lock()
+	n := len(q.mu.buf) + len(q.mu.held) + q.mu.inflight
+	q.mu.Unlock()
+	return int64(n)
+}

@@ -321,7 +321,7 @@ func TestPubsubIntrospection(t *testing.T) {
 	p.do("PUBSUB", "HELP")
 	// INFO stats agree.
 	for _, field := range []string{"pubsub_channels", "pubsub_patterns", "pubsubshard_channels"} {
-		a, b := infoField(t, p.rw, field), infoField(t, p.rd, field)
+		a, b := psInfoField(t, p.rw, field), psInfoField(t, p.rd, field)
 		if a != b {
 			t.Errorf("INFO %s: redwing %s, redis %s", field, a, b)
 		}
@@ -334,8 +334,8 @@ func TestPubsubIntrospection(t *testing.T) {
 	p.do("PUBSUB", "NUMPAT")
 }
 
-// infoField returns one field of INFO from c.
-func infoField(t *testing.T, c *testkit.Client, field string) string {
+// psInfoField returns one field of INFO from c.
+func psInfoField(t *testing.T, c *testkit.Client, field string) string {
 	t.Helper()
 	v, err := c.Do("INFO", "everything")
 	if err != nil {
@@ -551,4 +551,110 @@ func TestPubsubSlowSubscriberDisconnected(t *testing.T) {
 	}
 	t.Logf("published %d messages (%d MB) before the disconnection; the subscriber read %d KB",
 		published, published*64>>10, total>>10)
+}
+
+// TestPubsubConcurrentPublishers checks on Redwing alone that with several
+// publishers and subscribers every message arrives exactly once and each
+// publisher's messages keep their order, while other clients subscribe and
+// unsubscribe concurrently.
+func TestPubsubConcurrentPublishers(t *testing.T) {
+	const pubs, subs, per = 4, 4, 1500
+	var readers []*testkit.Client
+	for i := 0; i < subs; i++ {
+		c, err := testkit.Dial(redwingAddr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if i%2 == 0 {
+			c.Do("SUBSCRIBE", "cc:ch")
+		} else {
+			c.Do("PSUBSCRIBE", "cc:*")
+		}
+		readers = append(readers, c)
+	}
+	errc := make(chan error, pubs+subs+1)
+	stop := make(chan struct{})
+	go func() { // churn: subscribe and unsubscribe other channels and patterns
+		c, err := testkit.Dial(redwingAddr)
+		if err != nil {
+			errc <- err
+			return
+		}
+		defer c.Close()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				errc <- nil
+				return
+			default:
+			}
+			name := "cc:churn" + strconv.Itoa(i%7)
+			for _, cmd := range [][]string{{"SUBSCRIBE", name}, {"PSUBSCRIBE", name + "*"}, {"UNSUBSCRIBE", name}, {"PUNSUBSCRIBE"}} {
+				if _, err := c.Do(cmd...); err != nil {
+					errc <- err
+					return
+				}
+			}
+		}
+	}()
+	for p := 0; p < pubs; p++ {
+		go func(p int) {
+			c, err := testkit.Dial(redwingAddr)
+			if err != nil {
+				errc <- err
+				return
+			}
+			defer c.Close()
+			var pipe []byte
+			for i := 0; i < per; i++ {
+				pipe = append(pipe, testkit.Encode("PUBLISH", "cc:ch", strconv.Itoa(p)+":"+strconv.Itoa(i))...)
+				if len(pipe) > 4096 || i == per-1 {
+					if err := c.Send(pipe); err != nil {
+						errc <- err
+						return
+					}
+					pipe = pipe[:0]
+				}
+			}
+			for i := 0; i < per; i++ {
+				if v, err := c.Read(); err != nil || v.Type != ':' {
+					errc <- fmt.Errorf("publisher %d reply %d: %v %v", p, i, v, err)
+					return
+				}
+			}
+			errc <- nil
+		}(p)
+	}
+	for s, c := range readers {
+		go func(s int, c *testkit.Client) {
+			next := make([]int, pubs)
+			for n := 0; n < pubs*per; n++ {
+				v, err := c.Read()
+				if err != nil {
+					errc <- fmt.Errorf("subscriber %d after %d messages: %v", s, n, err)
+					return
+				}
+				payload := v.Elems[len(v.Elems)-1].Str
+				ps, is, _ := strings.Cut(payload, ":")
+				p, _ := strconv.Atoi(ps)
+				i, _ := strconv.Atoi(is)
+				if i != next[p] {
+					errc <- fmt.Errorf("subscriber %d: publisher %d message %d, want %d", s, p, i, next[p])
+					return
+				}
+				next[p]++
+			}
+			errc <- nil
+		}(s, c)
+	}
+	for i := 0; i < pubs+subs; i++ {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
 }

@@ -1763,3 +1763,42 @@ func TestStreamMemoryUsage(t *testing.T) {
 	p.mustAgree("XTRIM", "huge", "MAXLEN", "10")
 	usage("huge")
 }
+
+func TestStreamKeyspaceStats(t *testing.T) {
+	p := newPair(t)
+	xsFill(p, "s", 3)
+	p.mustAgree("XGROUP", "CREATE", "s", "g", "0")
+	p.doType("CONFIG", "RESETSTAT")
+	for _, cmd := range [][]string{
+		{"XLEN", "s"}, {"XLEN", "nokey"}, {"XRANGE", "s", "-", "+"}, {"XRANGE", "nokey", "-", "+"},
+		{"XREVRANGE", "s", "+", "-"}, {"XREAD", "STREAMS", "s", "nokey", "0", "0"},
+		{"XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"}, {"XACK", "s", "g", "1-1"},
+		{"XACK", "nokey", "g", "1-1"}, {"XPENDING", "s", "g"}, {"XCLAIM", "s", "g", "d", "0", "2-1"},
+		{"XAUTOCLAIM", "s", "g", "d", "0", "0"}, {"XINFO", "STREAM", "s"}, {"XINFO", "GROUPS", "nokey"},
+		{"XADD", "s", "9-1", "f", "v"}, {"XDEL", "s", "9-1"}, {"XTRIM", "s", "MAXLEN", "10"},
+		{"XSETID", "s", "99-1"}, {"XGROUP", "CREATECONSUMER", "s", "g", "z"},
+	} {
+		p.do(cmd...)
+	}
+	a, b := p.both("INFO", "stats")
+	pick := func(s string) string {
+		var out []string
+		for _, l := range strings.Split(s, "\r\n") {
+			if strings.HasPrefix(l, "keyspace_") {
+				out = append(out, l)
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	if pick(a.Str) != pick(b.Str) {
+		t.Errorf("keyspace stats differ:\n redwing: %s\n   redis: %s", pick(a.Str), pick(b.Str))
+	}
+	// IDLE sets the delivery time in the past.
+	p.do("XCLAIM", "s", "g", "d", "0", "3-1", "IDLE", "100000", "JUSTID")
+	p.xsPendingExt("XPENDING", "s", "g", "IDLE", "99000", "-", "+", "10")
+	p.do("XPENDING", "s", "g", "IDLE", "200000", "-", "+", "10")
+	p.do("XCLAIM", "s", "g", "d", "50000", "3-1", "JUSTID")
+	p.do("XCLAIM", "s", "g", "d", "200000", "3-1", "JUSTID")
+	p.do("XAUTOCLAIM", "s", "g", "e", "200000", "0", "JUSTID")
+	p.do("XAUTOCLAIM", "s", "g", "e", "50000", "0", "JUSTID")
+}

@@ -85,7 +85,7 @@ func TestTrackingRESP3Invalidation(t *testing.T) {
 	psDo(tr, 1, "CLIENT", "GETREDIR")
 	p.do("SET", "tk", "after")
 	psNone(tr, "tracking off")
-	if a, b := infoField(t, p.rw, "tracking_clients"), infoField(t, p.rd, "tracking_clients"); a != b {
+	if a, b := psInfoField(t, p.rw, "tracking_clients"), psInfoField(t, p.rd, "tracking_clients"); a != b {
 		t.Errorf("INFO tracking_clients: redwing %s, redis %s", a, b)
 	}
 }
@@ -289,7 +289,7 @@ func TestTrackingBcast(t *testing.T) {
 	psDo(tr, 1, "CLIENT", "TRACKING", "OFF")
 	p.do("SET", "any", "2")
 	psNone(tr, "off")
-	if a, b := infoField(t, p.rw, "tracking_total_prefixes"), infoField(t, p.rd, "tracking_total_prefixes"); a != b {
+	if a, b := psInfoField(t, p.rw, "tracking_total_prefixes"), psInfoField(t, p.rd, "tracking_total_prefixes"); a != b {
 		t.Errorf("INFO tracking_total_prefixes: redwing %s, redis %s", a, b)
 	}
 }
@@ -343,7 +343,7 @@ func TestTrackingRedirectRESP2(t *testing.T) {
 	psEach(tr, c("CLIENT", "TRACKING", "ON", "REDIRECT", rwID), c("CLIENT", "TRACKING", "ON", "REDIRECT", rdID))
 	psDo(tr, 1, "GET", "rk")
 	psDo(r, 1, "QUIT")
-	waitGone(t, p, rwID, rdID)
+	psWaitGone(t, p, rwID, rdID)
 	p.do("SET", "rk", "4")
 	ra, errA := tr.rw.ReadTimeout(3 * time.Second)
 	rb, errB := tr.rd.ReadTimeout(3 * time.Second)
@@ -360,8 +360,8 @@ func TestTrackingRedirectRESP2(t *testing.T) {
 	psDo(tr, 1, "CLIENT", "TRACKING", "OFF")
 }
 
-// waitGone waits until the clients with the given IDs left both servers.
-func waitGone(t *testing.T, p *pair, rwID, rdID string) {
+// psWaitGone waits until the clients with the given IDs left both servers.
+func psWaitGone(t *testing.T, p *pair, rwID, rdID string) {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Second)
 	for _, x := range []struct {
@@ -418,7 +418,7 @@ func TestTrackingTableMaxKeys(t *testing.T) {
 	}
 	psRead(tr, "PING reply")
 	psNone(tr, "one eviction")
-	if a, b := infoField(t, p.rw, "tracking_total_keys"), infoField(t, p.rd, "tracking_total_keys"); a != b {
+	if a, b := psInfoField(t, p.rw, "tracking_total_keys"), psInfoField(t, p.rd, "tracking_total_keys"); a != b {
 		t.Errorf("INFO tracking_total_keys: redwing %s, redis %s", a, b)
 	}
 	psDo(tr, 1, "CLIENT", "TRACKING", "OFF")
