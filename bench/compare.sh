@@ -4,6 +4,8 @@
 # prints the median requests/second of each and the Redwing/Redis ratio.
 #
 #   bench/compare.sh [rounds] [requests]
+#   TESTS=set,get bench/compare.sh        # redis-benchmark -t tests
+#   EVALSHA=1 bench/compare.sh            # adds an EVALSHA row (small script)
 set -euo pipefail
 ROUNDS=${1:-5}
 REQUESTS=${2:-200000}
@@ -30,9 +32,22 @@ for p in "$RS_PORT" "$RW_PORT"; do
 	for _ in $(seq 50); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done
 done
 
+# A small script for the EVALSHA row: an INCR and a GET, like the typical
+# counter/rate-limit scripts applications run.
+SCRIPT='redis.call("INCR", KEYS[1]) return redis.call("GET", KEYS[1])'
+if [ -n "${EVALSHA:-}" ]; then
+	SHA=$(redis-cli -p "$RS_PORT" script load "$SCRIPT")
+	redis-cli -p "$RW_PORT" script load "$SCRIPT" >/dev/null
+	TESTS="$TESTS,evalsha"
+fi
+
 run() { # server port pipeline
-	redis-benchmark -h 127.0.0.1 -p "$2" -c "$CLIENTS" -n "$REQUESTS" -P "$3" -t "$TESTS" -q --csv 2>/dev/null |
+	redis-benchmark -h 127.0.0.1 -p "$2" -c "$CLIENTS" -n "$REQUESTS" -P "$3" -t "${TESTS%,evalsha}" -q --csv 2>/dev/null |
 		sed 's/ (10 keys)//' | awk -F',' -v srv="$1" -v p="$3" '$1 !~ /test/ { gsub(/"/,""); print srv" P"p" "$1" "$2 }'
+	if [ -n "${EVALSHA:-}" ]; then
+		redis-benchmark -h 127.0.0.1 -p "$2" -c "$CLIENTS" -n "$REQUESTS" -P "$3" -q --csv evalsha "$SHA" 1 counter 2>/dev/null |
+			awk -F',' -v srv="$1" -v p="$3" '$1 !~ /test/ { gsub(/"/,""); print srv" P"p" EVALSHA "$2 }'
+	fi
 }
 for r in $(seq "$ROUNDS"); do
 	for P in 1 16; do

@@ -41,7 +41,6 @@ func init() {
 	engine.Register("client|pause", cmdClientPause)
 	engine.Register("client|unpause", cmdClientUnpause)
 	engine.Register("client|unblock", cmdClientUnblock)
-	engine.Register("client|getredir", cmdClientGetRedir)
 	engine.Register("client|help", cmdClientHelp)
 }
 
@@ -465,13 +464,22 @@ func connAppendClientInfo(b []byte, c *engine.Ctx, cl *engine.Client, now time.T
 	b = strconv.AppendInt(b, rbs, 10)
 	b = append(b, " obl="...)
 	b = strconv.AppendInt(b, obl, 10)
-	b = append(b, " oll=0 omem=0 tot-mem="...)
-	b = strconv.AppendInt(b, qbuf+argvMem+multiMem+rbs+obl, 10)
+	omem := cl.OutputBacklog()
+	b = append(b, " oll=0 omem="...)
+	b = strconv.AppendInt(b, omem, 10)
+	b = append(b, " tot-mem="...)
+	b = strconv.AppendInt(b, qbuf+argvMem+multiMem+rbs+obl+omem, 10)
 	b = append(b, " events=r cmd="...)
 	b = append(b, cmd...)
 	b = append(b, " user="...)
 	b = append(b, cl.User...)
-	b = append(b, " redir=-1 resp="...)
+	redir := int64(-1)
+	if tr := cl.TrackingInfo(); tr.On {
+		redir = tr.Redirect // 0 when tracking without REDIRECT, as Redis
+	}
+	b = append(b, " redir="...)
+	b = strconv.AppendInt(b, redir, 10)
+	b = append(b, " resp="...)
 	b = strconv.AppendInt(b, int64(cl.Proto), 10)
 	b = append(b, " lib-name="...)
 	b = append(b, libName...)
@@ -494,6 +502,15 @@ func connAppendFlags(b []byte, c *engine.Ctx, cl *engine.Client, pubsub bool) []
 	}
 	if cl.Blocked() {
 		b = append(b, 'b')
+	}
+	if tr := cl.TrackingInfo(); tr.On {
+		b = append(b, 't')
+		if tr.BrokenRedirect {
+			b = append(b, 'R')
+		}
+		if tr.BCast {
+			b = append(b, 'B')
+		}
 	}
 	if c.E.WatchDirty(cl) {
 		b = append(b, 'd')
@@ -797,7 +814,6 @@ func cmdClientUnblock(c *engine.Ctx) {
 }
 
 // CLIENT GETREDIR
-func cmdClientGetRedir(c *engine.Ctx) { c.W.Int(-1) }
 
 // connClientHelp is Redis 7.2's CLIENT HELP text plus MAXAGE.
 var connClientHelp = []string{

@@ -68,7 +68,7 @@ type Client struct {
 	ps    atomic.Pointer[clientSubs]
 	trk   atomic.Pointer[clientTracking]
 	proto atomic.Int32
-	kicks []*asyncOut // queues this client published to, started at its flush
+	kicks []*asyncOut // queues this client published to, started by AfterBatch
 
 	mu struct {
 		sync.Mutex

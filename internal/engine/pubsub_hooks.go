@@ -402,10 +402,12 @@ func (e *Engine) deliver(t *Client, p *pubCtx, m *outMsg) {
 	if e.overLimitLocked(q) {
 		e.overflowLocked(q)
 	} else if !q.mu.busy && !q.mu.flushing {
-		if pub := p.self; pub != nil && pub.conn != nil {
+		if pub := p.self; pub != nil && pub.kicks != nil {
 			// A client's PUBLISH: start the drain when the publisher
 			// flushes its batch, so that a pipeline of messages leaves
 			// in one write (Redis writes once per event loop iteration).
+			// Only connections that call AfterBatch (which makes kicks
+			// non-nil) defer; others start the drain at once.
 			if !q.mu.kick {
 				q.mu.kick = true
 				pub.kicks = append(pub.kicks, q)
@@ -423,6 +425,8 @@ func (e *Engine) deliver(t *Client, p *pubCtx, m *outMsg) {
 func (e *Engine) AfterBatch(c *Client) {
 	if len(c.kicks) > 0 {
 		e.kickPublished(c)
+	} else if c.kicks == nil {
+		c.kicks = make([]*asyncOut, 0, 4) // from now on publishing defers the drain
 	}
 	e.FlushTrackingBroadcasts()
 }
@@ -633,10 +637,10 @@ func (e *Engine) afterExecAsync(c *Client, argv [][]byte) {
 	if p := int32(c.Proto); p != c.proto.Load() {
 		c.proto.Store(p)
 	}
-	if tr := c.trk.Load(); tr != nil && tr.caching && c.Multi == nil && !isClientCmd(argv[0]) {
+	if tr := c.trk.Load(); tr != nil && tr.caching.Load() && c.Multi == nil && !isClientCmd(argv[0]) {
 		// As Redis's resetClient: CLIENT CACHING applies to the next
 		// command (or transaction) only.
-		tr.caching = false
+		tr.caching.Store(false)
 	}
 }
 

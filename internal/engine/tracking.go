@@ -74,7 +74,7 @@ type bcastState struct {
 type clientTracking struct {
 	conf    atomic.Pointer[trackConf] // nil when tracking is off
 	broken  atomic.Bool               // REDIRECT client went away
-	caching bool                      // CLIENT CACHING given; owner only
+	caching atomic.Bool               // CLIENT CACHING given for the next command
 }
 
 // trackConf is the immutable configuration of CLIENT TRACKING ON.
@@ -99,8 +99,7 @@ type TrackingInfo struct {
 	Prefixes                                                  []string
 }
 
-// TrackingInfo returns the client's tracking state; safe from any goroutine
-// except Caching, which only the client's own goroutine may read.
+// TrackingInfo returns the client's tracking state; safe from any goroutine.
 func (c *Client) TrackingInfo() TrackingInfo {
 	tr := c.trk.Load()
 	if tr == nil {
@@ -112,7 +111,7 @@ func (c *Client) TrackingInfo() TrackingInfo {
 	}
 	return TrackingInfo{
 		On: true, BCast: conf.bcast, OptIn: conf.optin, OptOut: conf.optout, NoLoop: conf.noloop,
-		Caching: tr.caching, BrokenRedirect: tr.broken.Load(),
+		Caching: tr.caching.Load(), BrokenRedirect: tr.broken.Load(),
 		Redirect: conf.redirect, Prefixes: conf.prefixes,
 	}
 }
@@ -127,7 +126,7 @@ func (c *Client) trackConf() *trackConf {
 // SetTrackingCaching implements CLIENT CACHING YES|NO once validated.
 func (c *Client) SetTrackingCaching() {
 	if tr := c.trk.Load(); tr != nil {
-		tr.caching = true
+		tr.caching.Store(true)
 	}
 }
 
@@ -267,7 +266,7 @@ func (e *Engine) DisableTracking(c *Client) {
 		tr.conf.Store(nil)
 	}
 	tr.broken.Store(false)
-	tr.caching = false
+	tr.caching.Store(false)
 	t.clients.Add(-1)
 }
 
@@ -300,7 +299,7 @@ func (e *Engine) trackingRemember(ctx *Ctx, tr *clientTracking, keys []int) {
 	if conf == nil || conf.bcast {
 		return
 	}
-	if (conf.optin && !tr.caching) || (conf.optout && tr.caching) {
+	if caching := tr.caching.Load(); (conf.optin && !caching) || (conf.optout && caching) {
 		return
 	}
 	if keys == nil {
