@@ -445,6 +445,9 @@ func (v *vm) wrapFuncs(t *lua.LTable) {
 			v.nargs = L.GetTop()
 			return orig(L)
 		})
+		// Keep the original's upvalues: Go closures such as ipairs read
+		// theirs (ipairs returns its iterator from upvalue 1).
+		w.Upvalues = x.f.Upvalues
 		t.RawSetString(x.k, w)
 	}
 }

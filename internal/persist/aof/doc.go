@@ -38,10 +38,15 @@
 // Before a connection sends replies it waits for everything appended so
 // far: one waiter writes the whole buffer with one write(2) (and one
 // fdatasync(2) under appendfsync always) for every waiter at once (group
-// commit). So under always a reply is sent only after its write is on
-// disk, and under everysec/no only after it is in the file (a process
-// crash loses nothing acknowledged); everysec fsyncs once a second in the
-// background. A failed write under always calls Fatal (the server exits,
+// commit). Before taking the lead a waiter yields once, so that the other
+// runnable connections append first and one write covers them all, as
+// Redis writes once per event-loop iteration. So under always a reply is
+// sent only after its write is on disk, and under everysec/no only after
+// it is in the file (a process crash loses nothing acknowledged);
+// everysec fsyncs once a second on another goroutine, and while that
+// fsync runs (at most two seconds) writes are postponed and replies do
+// not wait, exactly as Redis postpones them (write(2) would block behind
+// the fsync). A failed write under always calls Fatal (the server exits,
 // as Redis); otherwise the data stays buffered and is retried.
 //
 // # Loading

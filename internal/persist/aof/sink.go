@@ -2,6 +2,7 @@ package aof
 
 import (
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -51,6 +52,12 @@ type Sink struct {
 	selDB int
 	tsSec int64
 
+	// everysec: a background fsync is running since syncStart (writes
+	// are postponed meanwhile, up to two seconds, as Redis does: write(2)
+	// would block behind the fsync anyway)
+	syncing   bool
+	syncStart time.Time
+
 	appended uint64 // bytes appended since the sink started
 	written  uint64 // bytes written to the file
 	synced   uint64 // bytes known to be on disk
@@ -63,7 +70,8 @@ type Sink struct {
 	policy     int
 	timestamps bool
 
-	// size of the current incr file and of all files, for auto rewrite
+	// size of the current incr file (for auto rewrite, and to cut a
+	// short write back)
 	incrSize int64
 	err      error
 	lastErr  time.Time
@@ -188,19 +196,41 @@ func (s *Sink) WaitAll() {
 // goroutine is doing one.
 func (s *Sink) Wait(mark uint64) {
 	s.mu.Lock()
+	yielded := false
 	for s.doneLocked() < mark {
 		if s.err != nil && !s.ioBusy {
 			// Writes are failing (everysec / no): replies go out, the
 			// background loop keeps retrying, as Redis does.
 			break
 		}
+		if s.postponeLocked() {
+			// everysec with an fsync in progress: the write waits for it
+			// (the background loop writes when it ends); replies go out.
+			break
+		}
 		if s.ioBusy {
 			s.cond.Wait()
+			continue
+		}
+		if !yielded {
+			// Let the other runnable connections append their effects
+			// first, so that one write covers them all (as Redis's one
+			// write per event loop iteration). Alone, this costs nothing.
+			yielded = true
+			s.mu.Unlock()
+			runtime.Gosched()
+			s.mu.Lock()
 			continue
 		}
 		s.flushLocked(s.policy == FsyncAlways)
 	}
 	s.mu.Unlock()
+}
+
+// postponeLocked reports whether writes wait for a running background
+// fsync (everysec; at most two seconds).
+func (s *Sink) postponeLocked() bool {
+	return s.policy == FsyncEverySec && s.syncing && time.Since(s.syncStart) < 2*time.Second
 }
 
 // flushLocked writes the pending buffer (and fsyncs when sync); s.mu is
@@ -211,10 +241,11 @@ func (s *Sink) flushLocked(sync bool) {
 	s.buf = s.spare[:0]
 	upto := s.appended
 	f := s.f
+	size := s.incrSize
 	s.mu.Unlock()
 	var err error
 	if len(buf) > 0 {
-		err = writeAll(f, buf)
+		err = writeAll(f, buf, size)
 	}
 	if err == nil && sync {
 		err = fdatasync(f)
@@ -265,14 +296,14 @@ func (s *Sink) Err() error {
 	return s.err
 }
 
-// writeAll writes buf; on a short write it truncates the file back so no
-// partial command is left (Redis's aofWrite + ftruncate).
-func writeAll(f *os.File, buf []byte) error {
-	st, serr := f.Stat()
+// writeAll writes buf at the end of f (size bytes long); on a short write
+// it truncates the file back so no partial command is left (Redis's
+// aofWrite + ftruncate).
+func writeAll(f *os.File, buf []byte, size int64) error {
 	n, err := f.Write(buf)
-	if err != nil && n > 0 && serr == nil {
-		if terr := f.Truncate(st.Size()); terr == nil {
-			f.Seek(st.Size(), 0)
+	if err != nil && n > 0 {
+		if terr := f.Truncate(size); terr == nil {
+			f.Seek(size, 0)
 		}
 	}
 	return err
@@ -301,19 +332,28 @@ func (s *Sink) loop() {
 		case <-t.C:
 		}
 		s.mu.Lock()
-		if !s.ioBusy && s.appended > s.written {
+		if !s.ioBusy && s.appended > s.written && !s.postponeLocked() {
 			s.flushLocked(s.policy == FsyncAlways)
 		}
-		if s.policy == FsyncEverySec && s.synced < s.written && time.Since(lastSync) >= time.Second && !s.ioBusy {
+		if s.policy == FsyncEverySec && s.synced < s.written && time.Since(lastSync) >= time.Second && !s.ioBusy && !s.syncing {
 			upto := s.written
 			f := s.f
+			s.syncing, s.syncStart = true, time.Now()
 			s.mu.Unlock()
-			err := fdatasync(f)
+			go func() {
+				err := fdatasync(f)
+				s.mu.Lock()
+				s.syncing = false
+				if err == nil && s.f == f && upto > s.synced {
+					s.synced = upto
+					s.doneA.Store(s.doneLocked())
+				}
+				if s.appended > s.written && !s.ioBusy {
+					s.flushLocked(false)
+				}
+				s.mu.Unlock()
+			}()
 			s.mu.Lock()
-			if err == nil && s.f == f && upto > s.synced {
-				s.synced = upto
-				s.doneA.Store(s.doneLocked())
-			}
 			lastSync = time.Now()
 		}
 		s.mu.Unlock()
