@@ -744,41 +744,50 @@ func infoMemory(ib *infoBuf, e *engine.Engine, m *memStats) {
 // Persistence, stats, replication and CPU sections.
 
 func infoPersistence(ib *infoBuf, e *engine.Engine) {
-	aof := int64(0)
+	aof := "0"
 	if e.Cfg != nil && e.Cfg.Bool("appendonly") {
-		aof = 1
+		aof = "1"
+	}
+	// Fields owned by the persistence layer replace the defaults below;
+	// fields it adds (aof_current_size ...) follow, as in Redis.
+	owned := map[string]string{}
+	var ownedOrder []string
+	if p := e.Persister(); p != nil {
+		for _, kv := range p.Info() {
+			owned[kv[0]] = kv[1]
+			ownedOrder = append(ownedOrder, kv[0])
+		}
+	}
+	fields := [][2]string{
+		{"loading", "0"}, {"async_loading", "0"}, {"current_cow_peak", "0"}, {"current_cow_size", "0"},
+		{"current_cow_size_age", "0"}, {"current_fork_perc", "0.00"}, {"current_save_keys_processed", "0"},
+		{"current_save_keys_total", "0"},
+		{"rdb_changes_since_last_save", strconv.FormatInt(e.Stats.Dirty.Load(), 10)},
+		{"rdb_bgsave_in_progress", "0"},
+		{"rdb_last_save_time", strconv.FormatInt(e.LastSave.Load(), 10)},
+		{"rdb_last_bgsave_status", "ok"}, {"rdb_last_bgsave_time_sec", "-1"}, {"rdb_current_bgsave_time_sec", "-1"},
+		{"rdb_saves", "0"}, {"rdb_last_cow_size", "0"}, {"rdb_last_load_keys_expired", "0"},
+		{"rdb_last_load_keys_loaded", "0"}, {"aof_enabled", aof}, {"aof_rewrite_in_progress", "0"},
+		{"aof_rewrite_scheduled", "0"}, {"aof_last_rewrite_time_sec", "-1"}, {"aof_current_rewrite_time_sec", "-1"},
+		{"aof_last_bgrewrite_status", "ok"}, {"aof_rewrites", "0"}, {"aof_rewrites_consecutive_failures", "0"},
+		{"aof_last_write_status", "ok"}, {"aof_last_cow_size", "0"}, {"module_fork_in_progress", "0"},
+		{"module_fork_last_cow_size", "0"},
 	}
 	ib.section("Persistence")
-	ib.int("loading", 0)
-	ib.int("async_loading", 0)
-	ib.int("current_cow_peak", 0)
-	ib.int("current_cow_size", 0)
-	ib.int("current_cow_size_age", 0)
-	ib.str("current_fork_perc", "0.00")
-	ib.int("current_save_keys_processed", 0)
-	ib.int("current_save_keys_total", 0)
-	ib.int("rdb_changes_since_last_save", e.Stats.Dirty.Load())
-	ib.int("rdb_bgsave_in_progress", 0)
-	ib.int("rdb_last_save_time", e.LastSave.Load())
-	ib.str("rdb_last_bgsave_status", "ok")
-	ib.int("rdb_last_bgsave_time_sec", -1)
-	ib.int("rdb_current_bgsave_time_sec", -1)
-	ib.int("rdb_saves", 0)
-	ib.int("rdb_last_cow_size", 0)
-	ib.int("rdb_last_load_keys_expired", 0)
-	ib.int("rdb_last_load_keys_loaded", 0)
-	ib.int("aof_enabled", aof)
-	ib.int("aof_rewrite_in_progress", 0)
-	ib.int("aof_rewrite_scheduled", 0)
-	ib.int("aof_last_rewrite_time_sec", -1)
-	ib.int("aof_current_rewrite_time_sec", -1)
-	ib.str("aof_last_bgrewrite_status", "ok")
-	ib.int("aof_rewrites", 0)
-	ib.int("aof_rewrites_consecutive_failures", 0)
-	ib.str("aof_last_write_status", "ok")
-	ib.int("aof_last_cow_size", 0)
-	ib.int("module_fork_in_progress", 0)
-	ib.int("module_fork_last_cow_size", 0)
+	seen := map[string]bool{}
+	for _, f := range fields {
+		v := f[1]
+		if o, ok := owned[f[0]]; ok {
+			v = o
+		}
+		seen[f[0]] = true
+		ib.str(f[0], v)
+	}
+	for _, k := range ownedOrder {
+		if !seen[k] {
+			ib.str(k, owned[k])
+		}
+	}
 }
 
 func infoStats(ib *infoBuf, e *engine.Engine) {

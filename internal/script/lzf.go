@@ -34,7 +34,7 @@ func lzfCompress(in []byte, outLen int) []byte {
 		ref := int(htab[slot]) - 1
 		htab[slot] = int32(ip + 1)
 		off := ip - ref - 1
-		if ref >= 0 && off >= 0 && off < lzfMaxOff && ip+4 < inLen && ref > 0 &&
+		if ref >= 0 && off >= 0 && off < lzfMaxOff && ref > 0 &&
 			in[ref] == in[ip] && in[ref+1] == in[ip+1] && in[ref+2] == in[ip+2] {
 			ln := 2
 			maxlen := inLen - ip - ln

@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "diff:", err)
 		os.Exit(1)
 	}
-	srv, err := redwing.Start(redwing.Config{Directives: map[string]string{"enable-debug-command": "yes"}})
+	srv, err := redwing.Start(redwing.Config{Dir: os.TempDir(), Directives: map[string]string{"enable-debug-command": "yes", "save": ""}})
 	if err != nil {
 		oracle.Stop()
 		fmt.Fprintln(os.Stderr, "diff:", err)

@@ -18,7 +18,7 @@ import (
 
 func startServer(t *testing.T) *redwing.Server {
 	t.Helper()
-	srv, err := redwing.Start(redwing.Config{})
+	srv, err := redwing.Start(redwing.Config{Dir: t.TempDir(), Directives: map[string]string{"save": ""}})
 	if err != nil {
 		t.Fatal(err)
 	}
