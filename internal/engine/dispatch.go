@@ -161,7 +161,7 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 	ctx := &c.ctx
 	*ctx = Ctx{E: e, C: c, Cmd: cmd, Argv: argv, W: &c.W}
 	ks := e.KS
-	start := time.Now()
+	start := nanotime()
 	if cmd.Exclusive && cmd.SelfLocking { // NoLock (options.go): EXEC
 		ctx.DB = ks.DB(c.DB)
 		e.beginCall(c, c.DB, nil, false) // pub/sub and tracking seams (pubsub_hooks.go)
@@ -291,18 +291,18 @@ func (e *Engine) finish(ctx *Ctx) {
 	}
 }
 
-func (e *Engine) account(ctx *Ctx, start time.Time) {
+func (e *Engine) account(ctx *Ctx, start int64) {
 	st := &ctx.Cmd.Stats
 	st.Calls.Add(1)
-	now := time.Now()
-	st.Usec.Add(now.Sub(start).Microseconds())
-	ctx.C.LastActive.Store(now.UnixMilli())
+	dur := time.Duration(nanotime() - start)
+	st.Usec.Add(dur.Microseconds())
+	ctx.C.LastActive.Store(e.KS.CoarseNowMs())
 	if ctx.failed {
 		st.Failed.Add(1)
 	}
 	ctx.C.lastCmd.Store(&ctx.Cmd.Spec.Name)
 	// Latency histograms, latency monitor, slow log, MONITOR (latency.go).
-	e.afterCall(ctx, now.Sub(start), now)
+	e.afterCall(ctx, dur)
 }
 
 // ExecMulti runs a queued transaction atomically. It is called by EXEC
@@ -325,7 +325,7 @@ func (e *Engine) execQueueLocked(c *Client, queue []QueuedCmd) {
 	defer e.queueWorld(c, false)
 	for _, q := range queue {
 		ctx := Ctx{E: e, C: c, Cmd: q.Cmd, Argv: q.Argv, W: &c.W, DB: ks.DB(c.DB), Exclusive: true, inMulti: true}
-		start := time.Now()
+		start := nanotime()
 		if guardsActive.Load() != 0 { // snapshot copy-on-write (persist_hooks.go)
 			e.guardCmd(ctx.DB, q.Cmd, q.Argv)
 		}

@@ -112,7 +112,8 @@ func randomReplID() string {
 // afterCall records a finished command: its latency histogram, the latency
 // monitor, the slow log, MONITOR clients and the instantaneous metrics.
 // account calls it for every executed command (not for gate rejections).
-func (e *Engine) afterCall(ctx *Ctx, dur time.Duration, now time.Time) {
+func (e *Engine) afterCall(ctx *Ctx, dur time.Duration) {
+	// The wall clock is read only on the rare paths that record events.
 	a := e.admin()
 	usec := dur.Microseconds()
 	spec := ctx.Cmd.Spec
@@ -127,19 +128,19 @@ func (e *Engine) afterCall(ctx *Ctx, dur time.Duration, now time.Time) {
 		if spec.Has(command.FlagFast) {
 			event = "fast-command"
 		}
-		a.events.add(event, usec/1000, now.Unix())
+		a.events.add(event, usec/1000, time.Now().Unix())
 	}
 	if ctx.C != nil {
 		if st := a.slowerThan.Load(); st >= 0 && usec >= st && !spec.Has(command.FlagSkipSlowlog) {
 			if max := a.slowMax.Load(); max > 0 {
-				a.slow.push(ctx.C, redactArgv(spec.Name, ctx.Argv, e.Cfg), usec, now.Unix(), max)
+				a.slow.push(ctx.C, redactArgv(spec.Name, ctx.Argv, e.Cfg), usec, time.Now().Unix(), max)
 			}
 		}
 		if a.mon.n.Load() > 0 && !spec.Has(command.FlagAdmin) && !spec.Has(command.FlagSkipMonitor) {
-			a.mon.feed(e, ctx.C, ctx.C.DB, redactArgv(spec.Name, ctx.Argv, e.Cfg), false, now)
+			a.mon.feed(e, ctx.C, ctx.C.DB, redactArgv(spec.Name, ctx.Argv, e.Cfg), false, time.Now())
 		}
 	}
-	if ms := now.UnixMilli(); ms >= a.ops.next.Load() {
+	if ms := e.KS.CoarseNowMs(); ms >= a.ops.next.Load() {
 		a.ops.sample(e, ms)
 	}
 }

@@ -249,7 +249,7 @@ func (r *ScriptRun) Call(argv [][]byte) ([]byte, string) {
 	sc := r.client
 	sc.W.Buf = sc.W.Buf[:0]
 	ctx := Ctx{E: e, C: sc, Cmd: cmd, Argv: argv, W: &sc.W, DB: e.KS.DB(sc.DB), Exclusive: true, inMulti: true}
-	start := time.Now()
+	start := nanotime()
 	e.Stats.Commands.Add(1)
 	if guardsActive.Load() != 0 { // snapshot copy-on-write (persist_hooks.go)
 		e.guardCmd(ctx.DB, cmd, argv)
@@ -388,7 +388,7 @@ func (e *Engine) scriptGate(c *Client, cmd *Command, argv [][]byte) bool {
 		return false
 	}
 	ctx := Ctx{E: e, C: c, Cmd: cmd, Argv: argv, W: &c.W, DB: e.KS.DB(c.DB)}
-	start := time.Now()
+	start := nanotime()
 	cmd.Proc(&ctx)
 	e.account(&ctx, start)
 	return true

@@ -111,6 +111,10 @@ func (ks *Keyspace) newDB(id int) *DB {
 // bookkeeping, which has one-second resolution anyway.
 func (ks *Keyspace) TickLRUClock() { ks.lruMs.Store(ks.Clock.NowMs()) }
 
+// CoarseNowMs is the current time with the cron's resolution (1/hz), for
+// bookkeeping that does not need more (idle times, sampling).
+func (ks *Keyspace) CoarseNowMs() int64 { return ks.lruNowMs() }
+
 // lruNowMs is the time for access stamps: the coarse clock when a cron
 // keeps it fresh, the injected clock otherwise (tests).
 func (ks *Keyspace) lruNowMs() int64 {
