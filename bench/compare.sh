@@ -43,7 +43,7 @@ fi
 
 run() { # server port pipeline
 	redis-benchmark -h 127.0.0.1 -p "$2" -c "$CLIENTS" -n "$REQUESTS" -P "$3" -t "${TESTS%,evalsha}" -q --csv 2>/dev/null |
-		sed 's/ (10 keys)//' | awk -F',' -v srv="$1" -v p="$3" '$1 !~ /test/ { gsub(/"/,""); print srv" P"p" "$1" "$2 }'
+		sed -e 's/ (needed[^)]*)/_SETUP/' -e 's/ ([^)]*)//' | awk -F',' -v srv="$1" -v p="$3" '$1 !~ /test/ { gsub(/"/,""); print srv" P"p" "$1" "$2 }'
 	if [ -n "${EVALSHA:-}" ]; then
 		redis-benchmark -h 127.0.0.1 -p "$2" -c "$CLIENTS" -n "$REQUESTS" -P "$3" -q --csv evalsha "$SHA" 1 counter 2>/dev/null |
 			awk -F',' -v srv="$1" -v p="$3" '$1 !~ /test/ { gsub(/"/,""); print srv" P"p" EVALSHA "$2 }'
