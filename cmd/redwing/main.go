@@ -3,6 +3,12 @@
 //	redwing [/path/to/redis.conf] [--port 6379] [--bind 127.0.0.1] [--requirepass pw] ...
 //
 // Every redis.conf directive can be given as --name value, as with redis-server.
+//
+//	redwing check-rdb <dump.rdb>
+//	redwing check-aof [--fix] <appendonly.aof | appendonlydir | *.manifest>
+//
+// validate persistence files without starting a server (redis-check-rdb,
+// redis-check-aof).
 package main
 
 import (
@@ -19,6 +25,9 @@ import (
 
 func main() {
 	args := os.Args[1:]
+	if len(args) > 0 && (args[0] == "check-aof" || args[0] == "check-rdb") {
+		os.Exit(checkTool(args[0], args[1:]))
+	}
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 		fmt.Println("Usage: redwing [/path/to/redis.conf] [--config FILE] [--<directive> <value> ...]")
 		fmt.Println("Examples: redwing --port 7777 --requirepass secret; redwing redis.conf --loglevel verbose")
