@@ -65,10 +65,15 @@ func StartOracle(extra ...string) (*Oracle, error) {
 		addr := "127.0.0.1:" + strconv.Itoa(port)
 		deadline := time.Now().Add(5 * time.Second)
 		for time.Now().Before(deadline) {
-			c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
+			c, err := Dial(addr)
 			if err == nil {
+				// A server loading its dataset answers -LOADING until done.
+				v, perr := c.Do("PING")
 				c.Close()
-				return &Oracle{Addr: addr, cmd: cmd, dir: dir}, nil
+				if perr == nil && v.Type == '+' {
+					return &Oracle{Addr: addr, cmd: cmd, dir: dir}, nil
+				}
+				err = fmt.Errorf("not ready: %v %s", perr, v)
 			}
 			lastErr = err
 			time.Sleep(20 * time.Millisecond)
