@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -70,7 +71,7 @@ func StartOracle(extra ...string) (*Oracle, error) {
 				// A server loading its dataset answers -LOADING until done.
 				v, perr := c.Do("PING")
 				c.Close()
-				if perr == nil && v.Type == '+' {
+				if perr == nil && !(v.Type == '-' && strings.HasPrefix(v.Str, "LOADING")) {
 					return &Oracle{Addr: addr, cmd: cmd, dir: dir}, nil
 				}
 				err = fmt.Errorf("not ready: %v %s", perr, v)
