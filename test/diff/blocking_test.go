@@ -9,68 +9,6 @@ import (
 	"github.com/redwingdb/redwing/internal/testkit"
 )
 
-// blkSend sends a command on both connections of q without reading the reply.
-func blkSend(q *pair, args ...string) {
-	q.t.Helper()
-	raw := testkit.Encode(args...)
-	if err := q.rw.Send(raw); err != nil {
-		q.t.Fatal(err)
-	}
-	if err := q.rd.Send(raw); err != nil {
-		q.t.Fatal(err)
-	}
-}
-
-// blkRead reads one pending reply from both connections of q and compares.
-func blkRead(q *pair, what string) testkit.Value {
-	q.t.Helper()
-	a, errA := q.rw.ReadTimeout(3 * time.Second)
-	b, errB := q.rd.ReadTimeout(3 * time.Second)
-	if errA != nil || errB != nil {
-		q.t.Fatalf("%s: read errors: redwing %v, redis %v", what, errA, errB)
-	}
-	if string(a.Raw) != string(b.Raw) {
-		q.t.Errorf("%s\n redwing: %s\n   redis: %s", what, a, b)
-	}
-	return a
-}
-
-// blkNoReply checks that neither connection of q has a reply pending.
-func blkNoReply(q *pair, what string) {
-	q.t.Helper()
-	if v, err := q.rw.ReadTimeout(50 * time.Millisecond); err == nil {
-		q.t.Errorf("%s: redwing replied %s while blocked", what, v)
-	}
-	if v, err := q.rd.ReadTimeout(50 * time.Millisecond); err == nil {
-		q.t.Errorf("%s: redis replied %s while blocked", what, v)
-	}
-	// A timed-out read leaves the connection usable for testkit: reset the deadline.
-	q.rw.Conn.SetReadDeadline(time.Time{})
-	q.rd.Conn.SetReadDeadline(time.Time{})
-}
-
-// blkWait waits until both servers report n blocked clients.
-func blkWait(p *pair, n int) {
-	p.t.Helper()
-	want := "blocked_clients:" + strconv.Itoa(n) + "\r\n"
-	deadline := time.Now().Add(3 * time.Second)
-	for _, cl := range []*testkit.Client{p.rw, p.rd} {
-		for {
-			v, err := cl.Do("INFO", "clients")
-			if err != nil {
-				p.t.Fatal(err)
-			}
-			if strings.Contains(v.Str, want) {
-				break
-			}
-			if time.Now().After(deadline) {
-				p.t.Fatalf("timed out waiting for %s: %q", strings.TrimSpace(want), v.Str)
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
-	}
-}
-
 func TestBlockingBLPOPWake(t *testing.T) {
 	p := newPair(t)
 	q := p.another()

@@ -144,7 +144,7 @@ func TestNotifyKeyspaceEventsRESP3(t *testing.T) {
 	s.resp3()
 	psDo(s, 2, "SUBSCRIBE", "__keyspace@0__:r3k", "__keyevent@0__:del")
 	p.do("SET", "r3k", "v")
-	psRead(s, "set event push")
+	blkRead(s, "set event push")
 	// The subscriber's own write: its events precede the reply.
 	psDo(s, 2, "SET", "r3k", "w")
 	psDo(s, 3, "DEL", "r3k")

@@ -15,33 +15,6 @@ import (
 
 // Helpers shared by the pub/sub, keyspace notification and tracking tests.
 
-// psSend sends a command on both connections of q without reading.
-func psSend(q *pair, args ...string) {
-	q.t.Helper()
-	raw := testkit.Encode(args...)
-	if err := q.rw.Send(raw); err != nil {
-		q.t.Fatal(err)
-	}
-	if err := q.rd.Send(raw); err != nil {
-		q.t.Fatal(err)
-	}
-}
-
-// psRead reads one pending value (reply or push) from both connections of
-// q and requires identical bytes.
-func psRead(q *pair, what string) testkit.Value {
-	q.t.Helper()
-	a, errA := q.rw.ReadTimeout(3 * time.Second)
-	b, errB := q.rd.ReadTimeout(3 * time.Second)
-	if errA != nil || errB != nil {
-		q.t.Fatalf("%s: read errors: redwing %v (%s), redis %v (%s)", what, errA, a, errB, b)
-	}
-	if string(a.Raw) != string(b.Raw) {
-		q.t.Errorf("%s\n redwing: %s\n   redis: %s", what, a, b)
-	}
-	return a
-}
-
 // psReadAny reads n values from both connections of q and compares them
 // as sets: Redis delivers the messages of several matching patterns in its
 // hash table's order.
@@ -67,23 +40,10 @@ func psReadAny(q *pair, n int, what string) {
 // (replies and push messages, in order).
 func psDo(q *pair, n int, args ...string) {
 	q.t.Helper()
-	psSend(q, args...)
+	blkSend(q, args...)
 	for i := 0; i < n; i++ {
-		psRead(q, fmt.Sprintf("%s [%d/%d]", show(args), i+1, n))
+		blkRead(q, fmt.Sprintf("%s [%d/%d]", show(args), i+1, n))
 	}
-}
-
-// psNone checks that neither connection of q has anything pending.
-func psNone(q *pair, what string) {
-	q.t.Helper()
-	if v, err := q.rw.ReadTimeout(60 * time.Millisecond); err == nil {
-		q.t.Errorf("%s: redwing sent %s", what, v)
-	}
-	if v, err := q.rd.ReadTimeout(60 * time.Millisecond); err == nil {
-		q.t.Errorf("%s: redis sent %s", what, v)
-	}
-	q.rw.Conn.SetReadDeadline(time.Time{})
-	q.rd.Conn.SetReadDeadline(time.Time{})
 }
 
 // psEach sends server-specific arguments (client IDs differ) and compares
@@ -175,17 +135,17 @@ func TestPubsubSubscribeReplies(t *testing.T) {
 	s := p.another()
 	psDo(s, 3, "SUBSCRIBE", "ps:a", "ps:b", "ps:a")
 	p.do("PUBLISH", "ps:a", "hello")
-	psRead(s, "message on ps:a")
+	blkRead(s, "message on ps:a")
 	p.do("PUBLISH", "ps:b", "")
-	psRead(s, "empty message on ps:b")
+	blkRead(s, "empty message on ps:b")
 	p.do("PUBLISH", "ps:none", "x")
 	p.do("PUBLISH", "ps:a", strings.Repeat("\x00\r\nbinary", 100))
-	psRead(s, "binary message")
-	psNone(s, "after the messages")
+	blkRead(s, "binary message")
+	blkNoReply(s, "after the messages")
 	// Unsubscribe some, including one not subscribed.
 	psDo(s, 2, "UNSUBSCRIBE", "ps:b", "ps:zz")
 	p.do("PUBLISH", "ps:b", "gone")
-	psNone(s, "unsubscribed channel")
+	blkNoReply(s, "unsubscribed channel")
 	// Without arguments: from all (one left, so the order is fixed).
 	psDo(s, 1, "UNSUBSCRIBE")
 	psDo(s, 1, "UNSUBSCRIBE")
@@ -240,7 +200,7 @@ func TestPubsubSubscribedModeRESP2(t *testing.T) {
 	psDo(s, 1, "RESET")
 	psDo(s, 1, "GET", "k")
 	p.do("PUBLISH", "ps:r1", "x")
-	psNone(s, "after RESET")
+	blkNoReply(s, "after RESET")
 	// QUIT works in subscribed mode.
 	psDo(s, 1, "SUBSCRIBE", "ps:q")
 	psDo(s, 1, "QUIT")
@@ -256,23 +216,23 @@ func TestPubsubPatterns(t *testing.T) {
 	p.do("PUBSUB", "NUMPAT")
 	p.do("PUBLISH", "pp:hello", "1") // matches pp:* (both) and pp:h?llo
 	psReadAny(s, 2, "pmessages of pp:hello")
-	psRead(s2, "pmessage s2")
+	blkRead(s2, "pmessage s2")
 	p.do("PUBLISH", "pp:bx", "2")
 	psReadAny(s, 2, "pmessages of pp:bx")
-	psRead(s2, "s2 pp:bx")
+	blkRead(s2, "s2 pp:bx")
 	p.do("PUBLISH", "pp:*lit", "3")
 	psReadAny(s, 2, "pmessages of pp:*lit (escaped star)")
-	psRead(s2, "s2 pp:*lit")
+	blkRead(s2, "s2 pp:*lit")
 	p.do("PUBLISH", "pp:xlit", "3")
-	psRead(s, "pp:* only")
-	psRead(s2, "s2 pp:xlit")
+	blkRead(s, "pp:* only")
+	blkRead(s2, "s2 pp:xlit")
 	p.do("PUBLISH", "nomatch", "4")
-	psNone(s, "no match")
+	blkNoReply(s, "no match")
 	// A channel subscription and a pattern both deliver: message first.
 	psDo(s2, 1, "SUBSCRIBE", "other1")
 	p.do("PUBLISH", "other1", "5")
-	psRead(s2, "message")
-	psRead(s2, "pmessage")
+	blkRead(s2, "message")
+	blkRead(s2, "pmessage")
 	p.do("PUBSUB", "NUMSUB", "other1", "pp:*")
 	// PUNSUBSCRIBE without arguments: in subscription order.
 	psDo(s, 1, "PUNSUBSCRIBE", "pp:h?llo")
@@ -356,11 +316,11 @@ func TestPubsubShardChannels(t *testing.T) {
 	psDo(s, 2, "SSUBSCRIBE", "sh:1", "sh:2")
 	psDo(s, 1, "SUBSCRIBE", "sh:1") // counted apart from shard channels
 	p.do("SPUBLISH", "sh:1", "a")
-	psRead(s, "smessage")
+	blkRead(s, "smessage")
 	p.do("PUBLISH", "sh:2", "b") // a plain publish does not reach shard subscribers
-	psNone(s, "publish to a shard channel")
+	blkNoReply(s, "publish to a shard channel")
 	p.do("PUBLISH", "sh:1", "c")
-	psRead(s, "message on the plain subscription")
+	blkRead(s, "message on the plain subscription")
 	p.do("SPUBLISH", "sh:none", "x")
 	p.doSorted("PUBSUB", "SHARDCHANNELS")
 	p.do("PUBSUB", "SHARDCHANNELS", "sh:2")
@@ -382,8 +342,8 @@ func TestPubsubShardChannels(t *testing.T) {
 	psDo(q, 1, "EXEC")
 	psDo(q, 1, "PING")
 	p.do("PUBLISH", "sh:m", "z")
-	psRead(q, "message after EXEC")
-	psRead(q, "pmessage after EXEC")
+	blkRead(q, "message after EXEC")
+	blkRead(q, "pmessage after EXEC")
 	psDo(q, 1, "RESET")
 }
 
@@ -393,7 +353,7 @@ func TestPubsubRESP3(t *testing.T) {
 	s.resp3()
 	psDo(s, 2, "SUBSCRIBE", "r3:a", "r3:b")
 	p.do("PUBLISH", "r3:a", "m1")
-	psRead(s, "push message")
+	blkRead(s, "push message")
 	// Normal commands work and their replies interleave with pushes.
 	psDo(s, 1, "SET", "r3:k", "v")
 	psDo(s, 1, "GET", "r3:k")
@@ -401,8 +361,8 @@ func TestPubsubRESP3(t *testing.T) {
 	psDo(s, 1, "PING", "x")
 	psDo(s, 1, "PSUBSCRIBE", "r3:*")
 	p.do("PUBLISH", "r3:b", "m2")
-	psRead(s, "message")
-	psRead(s, "pmessage")
+	blkRead(s, "message")
+	blkRead(s, "pmessage")
 	// Publishing to itself: the message precedes the reply, as in Redis 7.0.
 	psDo(s, 3, "PUBLISH", "r3:a", "self")
 	psDo(s, 1, "SSUBSCRIBE", "r3:s")
@@ -421,16 +381,16 @@ func TestPubsubRESP3(t *testing.T) {
 	psDo(s, 1, "SUNSUBSCRIBE")
 	psDo(s, 1, "SUNSUBSCRIBE")
 	p.do("PUBLISH", "r3:a", "none")
-	psNone(s, "after unsubscribing")
+	blkNoReply(s, "after unsubscribing")
 	// HELLO 2 while subscribed switches to RESP2 subscribed mode.
 	psDo(s, 1, "SUBSCRIBE", "r3:h")
 	p.do("PUBLISH", "r3:h", "x")
-	psRead(s, "message")
+	blkRead(s, "message")
 	s.doType("HELLO", "2")
 	psDo(s, 1, "GET", "r3:k")
 	psDo(s, 1, "PING")
 	p.do("PUBLISH", "r3:h", "resp2")
-	psRead(s, "RESP2 message")
+	blkRead(s, "RESP2 message")
 }
 
 func TestPubsubPipelineAndOrder(t *testing.T) {
@@ -446,7 +406,7 @@ func TestPubsubPipelineAndOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 4; i++ {
-		psRead(s, "pipelined reply")
+		blkRead(s, "pipelined reply")
 	}
 	// Many messages from one publisher arrive in order.
 	psDo(s, 1, "SUBSCRIBE", "po:a")
@@ -462,8 +422,8 @@ func TestPubsubPipelineAndOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < n; i++ {
-		psRead(p, "publish reply")
-		v := psRead(s, "message")
+		blkRead(p, "publish reply")
+		v := blkRead(s, "message")
 		if len(v.Elems) != 3 || v.Elems[2].Str != strconv.Itoa(i) {
 			t.Fatalf("message %d out of order: %s", i, v)
 		}

@@ -99,64 +99,6 @@ func (p *pair) xsPendingExt(args ...string) {
 	}
 }
 
-func xsSend(q *pair, args ...string) {
-	q.t.Helper()
-	raw := testkit.Encode(args...)
-	if err := q.rw.Send(raw); err != nil {
-		q.t.Fatal(err)
-	}
-	if err := q.rd.Send(raw); err != nil {
-		q.t.Fatal(err)
-	}
-}
-
-func xsRead(q *pair, what string) testkit.Value {
-	q.t.Helper()
-	a, errA := q.rw.ReadTimeout(3 * time.Second)
-	b, errB := q.rd.ReadTimeout(3 * time.Second)
-	if errA != nil || errB != nil {
-		q.t.Fatalf("%s: read errors: redwing %v, redis %v", what, errA, errB)
-	}
-	if string(a.Raw) != string(b.Raw) {
-		q.t.Errorf("%s\n redwing: %s\n   redis: %s", what, a, b)
-	}
-	return a
-}
-
-func xsNoReply(q *pair, what string) {
-	q.t.Helper()
-	if v, err := q.rw.ReadTimeout(30 * time.Millisecond); err == nil {
-		q.t.Errorf("%s: redwing replied %s while blocked", what, v)
-	}
-	if v, err := q.rd.ReadTimeout(30 * time.Millisecond); err == nil {
-		q.t.Errorf("%s: redis replied %s while blocked", what, v)
-	}
-	q.rw.Conn.SetReadDeadline(time.Time{})
-	q.rd.Conn.SetReadDeadline(time.Time{})
-}
-
-// xsWaitBlocked waits until both servers report n blocked clients.
-func xsWaitBlocked(p *pair, n int) {
-	p.t.Helper()
-	want := "blocked_clients:" + strconv.Itoa(n) + "\r\n"
-	deadline := time.Now().Add(3 * time.Second)
-	for _, cl := range []*testkit.Client{p.rw, p.rd} {
-		for {
-			v, err := cl.Do("INFO", "clients")
-			if err != nil {
-				p.t.Fatal(err)
-			}
-			if strings.Contains(v.Str, want) {
-				break
-			}
-			if time.Now().After(deadline) {
-				p.t.Fatalf("timed out waiting for %s", strings.TrimSpace(want))
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}
-}
-
 // xsFill adds n entries with IDs 1-1 .. n-1 to key on both servers.
 func xsFill(p *pair, key string, n int, fields ...string) {
 	p.t.Helper()
@@ -1250,58 +1192,58 @@ func TestStreamBlockingXRead(t *testing.T) {
 	p := newPair(t)
 	q := p.another()
 	// $ on a missing key, woken by XADD.
-	xsSend(q, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
-	xsWaitBlocked(p, 1)
-	xsNoReply(q, "XREAD $")
+	blkSend(q, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+	blkWait(p, 1)
+	blkNoReply(q, "XREAD $")
 	p.do("XADD", "s", "1-1", "f", "v")
-	xsRead(q, "XREAD $ woken")
-	xsWaitBlocked(p, 0)
+	blkRead(q, "XREAD $ woken")
+	blkWait(p, 0)
 	// An explicit ID: entries up to it do not wake the reader.
-	xsSend(q, "XREAD", "BLOCK", "0", "STREAMS", "s", "5-0")
-	xsWaitBlocked(p, 1)
+	blkSend(q, "XREAD", "BLOCK", "0", "STREAMS", "s", "5-0")
+	blkWait(p, 1)
 	p.do("XADD", "s", "3-1", "f", "v")
-	xsNoReply(q, "XREAD 5-0")
+	blkNoReply(q, "XREAD 5-0")
 	p.do("XADD", "s", "5-1", "f", "v", "g", "w")
-	xsRead(q, "XREAD 5-0 woken")
+	blkRead(q, "XREAD 5-0 woken")
 	// Timeout.
-	xsSend(q, "XREAD", "BLOCK", "50", "STREAMS", "s", "$")
-	xsRead(q, "XREAD timeout")
+	blkSend(q, "XREAD", "BLOCK", "50", "STREAMS", "s", "$")
+	blkRead(q, "XREAD timeout")
 	// Several keys, COUNT, and other readers that wait for later IDs.
 	r := p.another()
-	xsSend(r, "XREAD", "BLOCK", "0", "STREAMS", "s", "100-0")
-	xsWaitBlocked(p, 1)
-	xsSend(q, "XREAD", "COUNT", "1", "BLOCK", "0", "STREAMS", "other", "s", "$", "$")
-	xsWaitBlocked(p, 2)
+	blkSend(r, "XREAD", "BLOCK", "0", "STREAMS", "s", "100-0")
+	blkWait(p, 1)
+	blkSend(q, "XREAD", "COUNT", "1", "BLOCK", "0", "STREAMS", "other", "s", "$", "$")
+	blkWait(p, 2)
 	p.do("MULTI")
 	p.do("XADD", "s", "6-1", "a", "1")
 	p.do("XADD", "s", "7-1", "a", "2")
 	p.do("EXEC")
-	xsRead(q, "XREAD COUNT 1 two keys")
-	xsNoReply(r, "XREAD 100-0")
+	blkRead(q, "XREAD COUNT 1 two keys")
+	blkNoReply(r, "XREAD 100-0")
 	p.do("XADD", "s", "101-0", "a", "3")
-	xsRead(r, "XREAD 100-0 woken")
+	blkRead(r, "XREAD 100-0 woken")
 	// A key that is deleted, or another type, keeps XREAD blocked.
-	xsSend(q, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
-	xsWaitBlocked(p, 1)
+	blkSend(q, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+	blkWait(p, 1)
 	p.do("DEL", "s")
 	p.do("SET", "s", "x")
-	xsNoReply(q, "XREAD after DEL")
+	blkNoReply(q, "XREAD after DEL")
 	p.do("DEL", "s")
 	p.do("XADD", "s", "1-1", "f", "v")
-	xsNoReply(q, "XREAD after recreate with a smaller ID")
+	blkNoReply(q, "XREAD after recreate with a smaller ID")
 	p.do("XADD", "s", "1000-1", "f", "v")
-	xsRead(q, "XREAD after recreate")
+	blkRead(q, "XREAD after recreate")
 	// RESP3 blocked reply shape.
 	q.resp3()
-	xsSend(q, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
-	xsWaitBlocked(p, 1)
+	blkSend(q, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+	blkWait(p, 1)
 	p.do("XADD", "s", "1001-1", "f", "v")
-	xsRead(q, "XREAD RESP3 woken")
-	xsSend(q, "XREAD", "BLOCK", "20", "STREAMS", "s", "$")
-	xsRead(q, "XREAD RESP3 timeout")
+	blkRead(q, "XREAD RESP3 woken")
+	blkSend(q, "XREAD", "BLOCK", "20", "STREAMS", "s", "$")
+	blkRead(q, "XREAD RESP3 timeout")
 	// The default COUNT of a served blocked reader is 1000.
-	xsSend(r, "XREAD", "BLOCK", "0", "STREAMS", "big", "$")
-	xsWaitBlocked(p, 1)
+	blkSend(r, "XREAD", "BLOCK", "0", "STREAMS", "big", "$")
+	blkWait(p, 1)
 	var multi strings.Builder
 	multi.WriteString("*1\r\n$5\r\nMULTI\r\n")
 	for i := 1; i <= 1005; i++ {
@@ -1319,7 +1261,7 @@ func TestStreamBlockingXRead(t *testing.T) {
 		}
 		cl.Conn.SetReadDeadline(time.Time{})
 	}
-	v := xsRead(r, "XREAD big")
+	v := blkRead(r, "XREAD big")
 	if len(v.Elems) == 1 && len(v.Elems[0].Elems) == 2 && len(v.Elems[0].Elems[1].Elems) != 1000 {
 		t.Errorf("blocked XREAD served %d entries", len(v.Elems[0].Elems[1].Elems))
 	}
@@ -1330,14 +1272,14 @@ func TestStreamBlockingXRead(t *testing.T) {
 		if err1 != nil || err2 != nil {
 			t.Fatal(err1, err2)
 		}
-		xsSend(q, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
-		xsWaitBlocked(p, 1)
+		blkSend(q, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+		blkWait(p, 1)
 		a, _ := p.rw.Do("CLIENT", "UNBLOCK", strconv.FormatInt(idRW.Int, 10), mode)
 		b, _ := p.rd.Do("CLIENT", "UNBLOCK", strconv.FormatInt(idRD.Int, 10), mode)
 		if string(a.Raw) != string(b.Raw) {
 			t.Errorf("CLIENT UNBLOCK %s: %s vs %s", mode, a, b)
 		}
-		xsRead(q, "XREAD unblocked "+mode)
+		blkRead(q, "XREAD unblocked "+mode)
 	}
 }
 
@@ -1347,110 +1289,110 @@ func TestStreamBlockingXReadGroup(t *testing.T) {
 	r := p.another()
 	p.mustAgree("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
 	// Two consumers of one group: one entry goes to one of them.
-	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
-	xsWaitBlocked(p, 1)
-	xsSend(r, "XREADGROUP", "GROUP", "g", "bob", "BLOCK", "0", "STREAMS", "s", ">")
-	xsWaitBlocked(p, 2)
+	blkSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
+	blkWait(p, 1)
+	blkSend(r, "XREADGROUP", "GROUP", "g", "bob", "BLOCK", "0", "STREAMS", "s", ">")
+	blkWait(p, 2)
 	p.do("XADD", "s", "1-1", "f", "v")
-	xsRead(q, "alice woken")
-	xsNoReply(r, "bob still blocked")
+	blkRead(q, "alice woken")
+	blkNoReply(r, "bob still blocked")
 	p.do("XADD", "s", "2-1", "f", "v")
-	xsRead(r, "bob woken")
+	blkRead(r, "bob woken")
 	p.do("XPENDING", "s", "g")
 	p.do("XINFO", "GROUPS", "s")
 	// NOACK and COUNT.
-	xsSend(q, "XREADGROUP", "GROUP", "g", "carol", "COUNT", "2", "NOACK", "BLOCK", "0", "STREAMS", "s", ">")
-	xsWaitBlocked(p, 1)
+	blkSend(q, "XREADGROUP", "GROUP", "g", "carol", "COUNT", "2", "NOACK", "BLOCK", "0", "STREAMS", "s", ">")
+	blkWait(p, 1)
 	p.do("MULTI")
 	p.do("XADD", "s", "3-1", "f", "v")
 	p.do("XADD", "s", "4-1", "f", "v")
 	p.do("XADD", "s", "5-1", "f", "v")
 	p.do("EXEC")
-	xsRead(q, "carol NOACK woken")
+	blkRead(q, "carol NOACK woken")
 	p.do("XPENDING", "s", "g")
 	p.do("XINFO", "GROUPS", "s")
 	p.xsMasked([]string{"idle"}, "XINFO", "CONSUMERS", "s", "g")
 	// Timeout.
-	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "30", "STREAMS", "s", ">")
+	blkSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "30", "STREAMS", "s", ">")
 	// Pending 5-1 is delivered at once (the group is behind).
-	xsRead(q, "alice gets 5-1")
-	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "30", "STREAMS", "s", ">")
-	xsRead(q, "alice timeout")
+	blkRead(q, "alice gets 5-1")
+	blkSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "30", "STREAMS", "s", ">")
+	blkRead(q, "alice timeout")
 	// Destroying the group unblocks with NOGROUP; deleting the key with UNBLOCKED.
-	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
-	xsWaitBlocked(p, 1)
+	blkSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
+	blkWait(p, 1)
 	p.do("XGROUP", "DESTROY", "s", "g")
-	xsRead(q, "group destroyed")
+	blkRead(q, "group destroyed")
 	p.mustAgree("XGROUP", "CREATE", "s", "g", "$")
-	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
-	xsWaitBlocked(p, 1)
+	blkSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
+	blkWait(p, 1)
 	p.do("DEL", "s")
-	xsRead(q, "key deleted")
+	blkRead(q, "key deleted")
 	p.mustAgree("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
-	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
-	xsWaitBlocked(p, 1)
+	blkSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
+	blkWait(p, 1)
 	p.do("SET", "s", "string")
-	xsRead(q, "key overwritten")
+	blkRead(q, "key overwritten")
 	p.mustAgree("DEL", "s")
 	p.mustAgree("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
-	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
-	xsWaitBlocked(p, 1)
+	blkSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
+	blkWait(p, 1)
 	p.do("MULTI")
 	p.do("DEL", "s")
 	p.do("XADD", "s", "1-1", "f", "v")
 	p.do("EXEC")
-	xsRead(q, "key recreated without the group")
+	blkRead(q, "key recreated without the group")
 	p.mustAgree("XGROUP", "CREATE", "s", "g", "$")
-	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
-	xsWaitBlocked(p, 1)
+	blkSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
+	blkWait(p, 1)
 	p.do("FLUSHALL")
-	xsRead(q, "flushall")
+	blkRead(q, "flushall")
 	// RENAME over the key (a stream without the group), RENAME away,
 	// SWAPDB and expiry.
 	p.mustAgree("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
-	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
-	xsWaitBlocked(p, 1)
+	blkSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
+	blkWait(p, 1)
 	p.do("XADD", "other", "1-1", "f", "v")
 	p.do("RENAME", "other", "s")
-	xsRead(q, "renamed over")
+	blkRead(q, "renamed over")
 	p.mustAgree("XGROUP", "CREATE", "s", "g", "$")
-	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
-	xsWaitBlocked(p, 1)
+	blkSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
+	blkWait(p, 1)
 	p.do("RENAME", "s", "moved")
-	xsRead(q, "renamed away")
+	blkRead(q, "renamed away")
 	p.do("RENAME", "moved", "s")
-	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
-	xsWaitBlocked(p, 1)
+	blkSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
+	blkWait(p, 1)
 	p.do("SWAPDB", "0", "9")
-	xsRead(q, "swapdb")
+	blkRead(q, "swapdb")
 	p.do("SWAPDB", "0", "9")
-	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
-	xsWaitBlocked(p, 1)
+	blkSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
+	blkWait(p, 1)
 	p.do("PEXPIRE", "s", "20")
 	sleepMs(150)
 	p.do("EXISTS", "s")
-	xsRead(q, "expired")
+	blkRead(q, "expired")
 	// A plain XREAD and an XREADGROUP on the same key, RESP3.
 	p.mustAgree("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
 	q.resp3()
-	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
-	xsWaitBlocked(p, 1)
-	xsSend(r, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
-	xsWaitBlocked(p, 2)
+	blkSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
+	blkWait(p, 1)
+	blkSend(r, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+	blkWait(p, 2)
 	p.do("XADD", "s", "7-1", "f", "v")
-	xsRead(q, "RESP3 group reader")
-	xsRead(r, "plain reader")
-	xsSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
-	xsWaitBlocked(p, 1)
+	blkRead(q, "RESP3 group reader")
+	blkRead(r, "plain reader")
+	blkSend(q, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">")
+	blkWait(p, 1)
 	p.do("DEL", "s")
-	xsRead(q, "RESP3 key deleted")
+	blkRead(q, "RESP3 key deleted")
 	// Blocked on two keys.
 	p.mustAgree("XGROUP", "CREATE", "a", "g", "$", "MKSTREAM")
 	p.mustAgree("XGROUP", "CREATE", "b", "g", "$", "MKSTREAM")
-	xsSend(r, "XREADGROUP", "GROUP", "g", "x", "BLOCK", "0", "STREAMS", "a", "b", ">", ">")
-	xsWaitBlocked(p, 1)
+	blkSend(r, "XREADGROUP", "GROUP", "g", "x", "BLOCK", "0", "STREAMS", "a", "b", ">", ">")
+	blkWait(p, 1)
 	p.do("XADD", "b", "1-1", "f", "v")
-	xsRead(r, "two keys")
+	blkRead(r, "two keys")
 	p.do("XPENDING", "b", "g")
 	p.do("XPENDING", "a", "g")
 }

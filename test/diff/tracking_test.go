@@ -17,36 +17,36 @@ func TestTrackingRESP3Invalidation(t *testing.T) {
 	psDo(tr, 1, "CLIENT", "GETREDIR")
 	psDo(tr, 1, "GET", "tk")
 	p.do("SET", "tk", "1")
-	psRead(tr, "invalidate tk")
+	blkRead(tr, "invalidate tk")
 	p.do("SET", "tk", "2")
-	psNone(tr, "not read since the invalidation")
+	blkNoReply(tr, "not read since the invalidation")
 	// Several keys, several commands and types.
 	psDo(tr, 1, "MGET", "tk", "tk2")
 	psDo(tr, 1, "HGET", "th", "f")
 	psDo(tr, 1, "LRANGE", "tl", "0", "-1")
 	psDo(tr, 1, "EXISTS", "tk3")
 	p.do("MSET", "tk", "1", "tk2", "2")
-	psRead(tr, "invalidate tk")
-	psRead(tr, "invalidate tk2")
+	blkRead(tr, "invalidate tk")
+	blkRead(tr, "invalidate tk2")
 	p.do("HSET", "th", "f", "v")
-	psRead(tr, "invalidate th")
+	blkRead(tr, "invalidate th")
 	p.do("RPUSH", "tl", "a")
-	psRead(tr, "invalidate tl")
+	blkRead(tr, "invalidate tl")
 	p.do("SET", "tk3", "x")
-	psRead(tr, "invalidate tk3")
+	blkRead(tr, "invalidate tk3")
 	// Other databases: the table is keyed by name only, as in Redis.
 	psDo(tr, 1, "GET", "tk")
 	p.do("SELECT", "1")
 	p.do("SET", "tk", "db1")
-	psRead(tr, "invalidate tk from db 1")
+	blkRead(tr, "invalidate tk from db 1")
 	p.do("SELECT", "0")
 	// Expiry changes and deletions invalidate too.
 	psDo(tr, 1, "GET", "tk")
 	p.do("EXPIRE", "tk", "100")
-	psRead(tr, "invalidate on EXPIRE")
+	blkRead(tr, "invalidate on EXPIRE")
 	psDo(tr, 1, "GET", "tk")
 	p.do("DEL", "tk")
-	psRead(tr, "invalidate on DEL")
+	blkRead(tr, "invalidate on DEL")
 	// A client's own write: the invalidation follows the reply.
 	psDo(tr, 1, "GET", "tk")
 	psDo(tr, 2, "SET", "tk", "self")
@@ -55,28 +55,28 @@ func TestTrackingRESP3Invalidation(t *testing.T) {
 	psDo(tr, 1, "GET", "tk2")
 	psDo(tr, 1, "SET", "tk2", "x")
 	psDo(tr, 1, "EXEC")
-	psRead(tr, "invalidation after EXEC")
+	blkRead(tr, "invalidation after EXEC")
 	// Writes that change nothing do not invalidate.
 	psDo(tr, 1, "GET", "tk")
 	p.do("SETNX", "tk", "no")
-	psNone(tr, "SETNX on an existing key")
+	blkNoReply(tr, "SETNX on an existing key")
 	// NOLOOP: own writes are not reported, others' are.
 	psDo(tr, 1, "CLIENT", "TRACKING", "ON", "NOLOOP")
 	psDo(tr, 1, "CLIENT", "TRACKINGINFO")
 	psDo(tr, 1, "SET", "tk", "mine")
-	psNone(tr, "NOLOOP own write")
+	blkNoReply(tr, "NOLOOP own write")
 	psDo(tr, 1, "GET", "tk")
 	p.do("SET", "tk", "theirs")
-	psRead(tr, "NOLOOP other's write")
+	blkRead(tr, "NOLOOP other's write")
 	// FLUSHDB / FLUSHALL send a null; SWAPDB nothing.
 	psDo(tr, 1, "GET", "tk")
 	p.do("FLUSHDB")
-	psRead(tr, "null on FLUSHDB")
+	blkRead(tr, "null on FLUSHDB")
 	p.do("FLUSHALL")
-	psRead(tr, "null on FLUSHALL")
+	blkRead(tr, "null on FLUSHALL")
 	p.do("SWAPDB", "0", "1")
 	p.do("SWAPDB", "0", "1")
-	psNone(tr, "SWAPDB")
+	blkNoReply(tr, "SWAPDB")
 	psDo(tr, 2, "FLUSHALL")
 	// Off: nothing more.
 	psDo(tr, 1, "GET", "tk")
@@ -84,7 +84,7 @@ func TestTrackingRESP3Invalidation(t *testing.T) {
 	psDo(tr, 1, "CLIENT", "TRACKINGINFO")
 	psDo(tr, 1, "CLIENT", "GETREDIR")
 	p.do("SET", "tk", "after")
-	psNone(tr, "tracking off")
+	blkNoReply(tr, "tracking off")
 	if a, b := psInfoField(t, p.rw, "tracking_clients"), psInfoField(t, p.rd, "tracking_clients"); a != b {
 		t.Errorf("INFO tracking_clients: redwing %s, redis %s", a, b)
 	}
@@ -110,7 +110,7 @@ func TestTrackingLazyExpiry(t *testing.T) {
 	psDo(tr, 2, "GET", "te")
 	// Another client's read expires it.
 	p.do("GET", "te2")
-	psRead(tr, "invalidation of a key another client expired")
+	blkRead(tr, "invalidation of a key another client expired")
 	// With NOLOOP, as in Redis 7.0, a key the client expires itself is
 	// not reported.
 	psDo(tr, 1, "CLIENT", "TRACKING", "ON", "NOLOOP")
@@ -118,7 +118,7 @@ func TestTrackingLazyExpiry(t *testing.T) {
 	psDo(tr, 1, "GET", "tn")
 	sleepMs(50)
 	psDo(tr, 1, "GET", "tn")
-	psNone(tr, "NOLOOP lazy expiry")
+	blkNoReply(tr, "NOLOOP lazy expiry")
 }
 
 func TestTrackingErrors(t *testing.T) {
@@ -211,17 +211,17 @@ func TestTrackingOptInOptOut(t *testing.T) {
 	psDo(tr, 1, "CLIENT", "TRACKING", "ON", "OPTIN")
 	psDo(tr, 1, "GET", "o1")
 	p.do("SET", "o1", "x")
-	psNone(tr, "OPTIN without CACHING")
+	blkNoReply(tr, "OPTIN without CACHING")
 	psDo(tr, 1, "CLIENT", "CACHING", "YES")
 	psDo(tr, 1, "GET", "o1")
 	p.do("SET", "o1", "y")
-	psRead(tr, "OPTIN with CACHING YES")
+	blkRead(tr, "OPTIN with CACHING YES")
 	// CACHING applies to the next command only ...
 	psDo(tr, 1, "CLIENT", "CACHING", "YES")
 	psDo(tr, 1, "PING")
 	psDo(tr, 1, "GET", "o2")
 	p.do("SET", "o2", "x")
-	psNone(tr, "CACHING consumed by PING")
+	blkNoReply(tr, "CACHING consumed by PING")
 	// ... but survives other CLIENT subcommands, and covers a transaction.
 	psDo(tr, 1, "CLIENT", "CACHING", "YES")
 	psDo(tr, 1, "CLIENT", "TRACKINGINFO")
@@ -230,14 +230,14 @@ func TestTrackingOptInOptOut(t *testing.T) {
 	psDo(tr, 1, "GET", "o3")
 	psDo(tr, 1, "EXEC")
 	p.do("MSET", "o2", "1", "o3", "1")
-	psRead(tr, "o2 in MULTI")
-	psRead(tr, "o3 in MULTI")
+	blkRead(tr, "o2 in MULTI")
+	blkRead(tr, "o3 in MULTI")
 	psDo(tr, 1, "MULTI")
 	psDo(tr, 1, "CLIENT", "CACHING", "YES")
 	psDo(tr, 1, "GET", "o4")
 	psDo(tr, 1, "EXEC")
 	p.do("SET", "o4", "1")
-	psRead(tr, "CACHING inside MULTI")
+	blkRead(tr, "CACHING inside MULTI")
 	psDo(tr, 1, "CLIENT", "TRACKING", "OFF")
 	// OPTOUT: tracked unless CACHING NO.
 	psDo(tr, 1, "CLIENT", "TRACKING", "ON", "OPTOUT")
@@ -246,8 +246,8 @@ func TestTrackingOptInOptOut(t *testing.T) {
 	psDo(tr, 1, "CLIENT", "TRACKINGINFO")
 	psDo(tr, 1, "GET", "o6")
 	p.do("MSET", "o5", "1", "o6", "1")
-	psRead(tr, "OPTOUT default")
-	psNone(tr, "OPTOUT with CACHING NO")
+	blkRead(tr, "OPTOUT default")
+	blkNoReply(tr, "OPTOUT with CACHING NO")
 }
 
 func TestTrackingBcast(t *testing.T) {
@@ -258,37 +258,37 @@ func TestTrackingBcast(t *testing.T) {
 	psDo(tr, 1, "CLIENT", "TRACKINGINFO")
 	// One message per prefix, keys sorted; no read needed.
 	p.do("MSET", "a:1", "x", "b:2", "y", "c:3", "z", "a:0", "q")
-	psRead(tr, "prefix a:")
-	psRead(tr, "prefix b:")
+	blkRead(tr, "prefix a:")
+	blkRead(tr, "prefix b:")
 	p.do("SET", "c:1", "x")
-	psNone(tr, "key outside the prefixes")
+	blkNoReply(tr, "key outside the prefixes")
 	p.do("DEL", "a:1", "a:0")
-	psRead(tr, "DEL under a:")
+	blkRead(tr, "DEL under a:")
 	// Own writes: the broadcast follows the reply.
 	psDo(tr, 2, "SET", "a:self", "1")
 	// NOLOOP hides own writes only.
 	psDo(tr, 1, "CLIENT", "TRACKING", "ON", "BCAST", "NOLOOP")
 	psDo(tr, 1, "CLIENT", "TRACKINGINFO")
 	psDo(tr, 1, "SET", "a:mine", "1")
-	psNone(tr, "NOLOOP own write")
+	blkNoReply(tr, "NOLOOP own write")
 	p.do("SET", "a:theirs", "1")
 	// Without PREFIX, ON BCAST added the empty prefix to a: and b:, so
 	// the key is reported once for each of "" and "a:".
-	psRead(tr, "NOLOOP other's write")
-	psRead(tr, "NOLOOP other's write, second prefix")
+	blkRead(tr, "NOLOOP other's write")
+	blkRead(tr, "NOLOOP other's write, second prefix")
 	p.do("FLUSHALL")
-	psRead(tr, "null on FLUSHALL")
+	blkRead(tr, "null on FLUSHALL")
 	psDo(tr, 1, "CLIENT", "TRACKING", "OFF")
 	// Without PREFIX every key is broadcast.
 	psDo(tr, 1, "CLIENT", "TRACKING", "ON", "BCAST")
 	psDo(tr, 1, "CLIENT", "TRACKINGINFO")
 	p.do("SET", "any", "1")
-	psRead(tr, "empty prefix")
+	blkRead(tr, "empty prefix")
 	p.do("LPUSH", "list", "1")
-	psRead(tr, "empty prefix, list")
+	blkRead(tr, "empty prefix, list")
 	psDo(tr, 1, "CLIENT", "TRACKING", "OFF")
 	p.do("SET", "any", "2")
-	psNone(tr, "off")
+	blkNoReply(tr, "off")
 	if a, b := psInfoField(t, p.rw, "tracking_total_prefixes"), psInfoField(t, p.rd, "tracking_total_prefixes"); a != b {
 		t.Errorf("INFO tracking_total_prefixes: redwing %s, redis %s", a, b)
 	}
@@ -310,18 +310,18 @@ func TestTrackingRedirectRESP2(t *testing.T) {
 	}
 	psDo(tr, 1, "GET", "rk")
 	p.do("SET", "rk", "1")
-	psRead(r, "message on __redis__:invalidate")
-	psNone(tr, "nothing to the tracking client itself")
+	blkRead(r, "message on __redis__:invalidate")
+	blkNoReply(tr, "nothing to the tracking client itself")
 	psDo(tr, 1, "GET", "rk")
 	psDo(tr, 1, "SET", "rk", "self") // RESP2: the reply only
-	psRead(r, "own write, redirected")
+	blkRead(r, "own write, redirected")
 	p.do("FLUSHALL")
-	psRead(r, "RESP2 null on FLUSHALL")
+	blkRead(r, "RESP2 null on FLUSHALL")
 	// The null is in the tracking client's protocol, even when the
 	// redirection target speaks RESP2 (as Redis 7.0 does).
 	tr.doType("HELLO", "3")
 	p.do("FLUSHALL")
-	psRead(r, "RESP3 null to a RESP2 client")
+	blkRead(r, "RESP3 null to a RESP2 client")
 	// A RESP3 redirection target needs no subscription.
 	r3 := p.another()
 	r3.resp3()
@@ -329,15 +329,15 @@ func TestTrackingRedirectRESP2(t *testing.T) {
 	psEach(tr, c("CLIENT", "TRACKING", "ON", "REDIRECT", rw3), c("CLIENT", "TRACKING", "ON", "REDIRECT", rd3))
 	psDo(tr, 1, "GET", "rk")
 	p.do("SET", "rk", "2")
-	psRead(r3, "push to the RESP3 redirection target")
+	blkRead(r3, "push to the RESP3 redirection target")
 	// A RESP2 target that is not subscribed gets nothing.
 	plain := p.another()
 	pw, pd := psIDs(plain)
 	psEach(tr, c("CLIENT", "TRACKING", "ON", "REDIRECT", pw), c("CLIENT", "TRACKING", "ON", "REDIRECT", pd))
 	psDo(tr, 1, "GET", "rk")
 	p.do("SET", "rk", "3")
-	psNone(plain, "RESP2 target without subscription")
-	psNone(tr, "tracking client")
+	blkNoReply(plain, "RESP2 target without subscription")
+	blkNoReply(tr, "tracking client")
 	// The target goes away: the RESP3 tracking client is told, once per
 	// invalidation, with the target's ID.
 	psEach(tr, c("CLIENT", "TRACKING", "ON", "REDIRECT", rwID), c("CLIENT", "TRACKING", "ON", "REDIRECT", rdID))
@@ -388,7 +388,7 @@ func TestTrackingRESP2WithoutRedirect(t *testing.T) {
 	psDo(tr, 1, "GET", "k2")
 	p.do("SET", "k2", "1")
 	psDo(tr, 1, "SET", "k2", "2")
-	psNone(tr, "RESP2 without redirection receives nothing")
+	blkNoReply(tr, "RESP2 without redirection receives nothing")
 	psDo(tr, 1, "CLIENT", "TRACKINGINFO")
 	psDo(tr, 1, "RESET")
 	psDo(tr, 1, "CLIENT", "TRACKINGINFO")
@@ -406,7 +406,7 @@ func TestTrackingTableMaxKeys(t *testing.T) {
 	psDo(tr, 1, "CLIENT", "TRACKING", "ON")
 	psDo(tr, 1, "GET", "mk1")
 	psDo(tr, 1, "GET", "mk2")
-	psSend(tr, "PING")
+	blkSend(tr, "PING")
 	// One of the two keys (chosen at random) is evicted from the table
 	// and invalidated before the next command runs.
 	for _, cl := range []*testkit.Client{tr.rw, tr.rd} {
@@ -416,8 +416,8 @@ func TestTrackingTableMaxKeys(t *testing.T) {
 			t.Errorf("eviction invalidation: %s %v", v, err)
 		}
 	}
-	psRead(tr, "PING reply")
-	psNone(tr, "one eviction")
+	blkRead(tr, "PING reply")
+	blkNoReply(tr, "one eviction")
 	if a, b := psInfoField(t, p.rw, "tracking_total_keys"), psInfoField(t, p.rd, "tracking_total_keys"); a != b {
 		t.Errorf("INFO tracking_total_keys: redwing %s, redis %s", a, b)
 	}
