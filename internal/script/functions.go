@@ -2,6 +2,7 @@ package script
 
 import (
 	"encoding/binary"
+	"github.com/redwingdb/redwing/internal/lzf"
 	"sort"
 	"strings"
 	"time"
@@ -708,7 +709,8 @@ func verifyDumpPayload(p []byte) bool {
 // space (strings over 20 bytes, rdbcompression yes).
 func rdbAppendString(p, s []byte, compress bool) []byte {
 	if compress && len(s) > 20 {
-		if out := lzfCompress(s, len(s)-4); out != nil {
+		var z lzf.Compressor
+		if out := z.Compress(s, len(s)-4); out != nil {
 			p = append(p, 0xC3)
 			p = rdbAppendLen(p, uint64(len(out)))
 			p = rdbAppendLen(p, uint64(len(s)))
@@ -799,8 +801,8 @@ func rdbReadString(p []byte, pos int) ([]byte, int, bool) {
 			if !ok || uint64(len(p)-pos3) < clen || ulen > 1<<30 {
 				return nil, 0, false
 			}
-			out, ok := lzfDecompress(p[pos3:pos3+int(clen)], int(ulen))
-			if !ok {
+			out := make([]byte, ulen)
+			if !lzf.Decompress(p[pos3:pos3+int(clen)], out) {
 				return nil, 0, false
 			}
 			return out, pos3 + int(clen), true

@@ -2,6 +2,7 @@ package script
 
 import (
 	"bytes"
+	"github.com/redwingdb/redwing/internal/lzf"
 	"testing"
 )
 
@@ -31,15 +32,16 @@ func TestRand48(t *testing.T) {
 
 func TestLZFRoundTrip(t *testing.T) {
 	in := []byte("#!lua name=lib4\nredis.register_function('f4', function(keys, args) return redis.register_function('x', function() end) end)")
-	out := lzfCompress(in, len(in)-4)
+	var z lzf.Compressor
+	out := z.Compress(in, len(in)-4)
 	if out == nil {
 		t.Fatal("not compressed")
 	}
 	if len(out) != 91 {
 		t.Errorf("compressed len %d, want 91 (redis)", len(out))
 	}
-	back, ok := lzfDecompress(out, len(in))
-	if !ok || !bytes.Equal(back, in) {
+	back := make([]byte, len(in))
+	if !lzf.Decompress(out, back) || !bytes.Equal(back, in) {
 		t.Fatalf("round trip failed: %q", back)
 	}
 }

@@ -3,6 +3,7 @@ package rdb
 import (
 	"encoding/binary"
 	"errors"
+	"github.com/redwingdb/redwing/internal/lzf"
 	"math"
 	"strconv"
 
@@ -151,7 +152,7 @@ func (d *decoder) readString() ([]byte, error) {
 			return nil, d.src.errf("invalid LZF compressed string")
 		}
 		out := make([]byte, ulen)
-		if !lzfDecompress(comp, out) {
+		if !lzf.Decompress(comp, out) {
 			return nil, d.src.errf("invalid LZF compressed string")
 		}
 		return out, nil

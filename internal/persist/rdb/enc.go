@@ -3,6 +3,7 @@ package rdb
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/redwingdb/redwing/internal/lzf"
 	"math"
 	"strconv"
 
@@ -79,7 +80,7 @@ type Options struct {
 // between calls and is not safe for concurrent use.
 type Encoder struct {
 	Opt  Options
-	lz   lzf
+	lz   lzf.Compressor
 	lp   lpBuilder
 	lpb  []byte
 	lens []int
@@ -137,7 +138,7 @@ func (e *Encoder) AppendString(dst []byte, s []byte) []byte {
 		return out
 	}
 	if e.Opt.Compress && len(s) > 20 {
-		if c := e.lz.compress(s, len(s)-4); c != nil {
+		if c := e.lz.Compress(s, len(s)-4); c != nil {
 			dst = append(dst, 0xC3)
 			dst = AppendLen(dst, uint64(len(c)))
 			dst = AppendLen(dst, uint64(len(s)))

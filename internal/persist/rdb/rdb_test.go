@@ -3,6 +3,7 @@ package rdb
 import (
 	"bytes"
 	"fmt"
+	"github.com/redwingdb/redwing/internal/lzf"
 	"math"
 	"sort"
 	"strconv"
@@ -29,24 +30,24 @@ func TestCRC64(t *testing.T) {
 }
 
 func TestLZFRoundTrip(t *testing.T) {
-	var z lzf
+	var z lzf.Compressor
 	for _, s := range []string{
 		strings.Repeat("a", 100),
 		strings.Repeat("hello world ", 50),
 		"abcdefghijklmnopqrstuvwxyz0123456789",
 		strings.Repeat("xyz", 10000),
 	} {
-		c := z.compress([]byte(s), len(s)-4)
+		c := z.Compress([]byte(s), len(s)-4)
 		if c == nil {
 			continue
 		}
 		out := make([]byte, len(s))
-		if !lzfDecompress(c, out) || string(out) != s {
+		if !lzf.Decompress(c, out) || string(out) != s {
 			t.Fatalf("round trip failed for %q", s[:10])
 		}
 	}
 	// Incompressible input does not fit.
-	if c := z.compress([]byte("abcdefghijklmnopqrstuvwxyz"), 22); c != nil {
+	if c := z.Compress([]byte("abcdefghijklmnopqrstuvwxyz"), 22); c != nil {
 		t.Fatal("compressed random text")
 	}
 }
