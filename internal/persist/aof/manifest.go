@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/redwingdb/redwing/internal/config"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -76,8 +77,8 @@ func ParseManifest(data []byte) (*Manifest, error) {
 		if line == "" {
 			return nil, &ManifestError{Line: ln, Message: "Invalid AOF manifest file format"}
 		}
-		args, ok := splitArgs(line)
-		if !ok || len(args) < 6 || len(args)%2 != 0 {
+		args, err := config.SplitArgs(line)
+		if err != nil || len(args) < 6 || len(args)%2 != 0 {
 			return nil, &ManifestError{Line: ln, Text: line, Message: "Invalid AOF manifest file format"}
 		}
 		var fi FileInfo
@@ -159,7 +160,7 @@ func (m *Manifest) Format() []byte {
 	line := func(fi FileInfo) {
 		name := fi.Name
 		if needsRepr(name) {
-			name = repr(name)
+			name = config.Quote(name)
 		}
 		b = append(b, "file "...)
 		b = append(b, name...)
@@ -293,132 +294,3 @@ func needsRepr(s string) bool {
 	return false
 }
 
-// repr is sdscatrepr.
-func repr(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch c {
-		case '\\', '"':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\a':
-			b.WriteString(`\a`)
-		case '\b':
-			b.WriteString(`\b`)
-		default:
-			if c >= 32 && c <= 126 {
-				b.WriteByte(c)
-			} else {
-				fmt.Fprintf(&b, `\x%02x`, c)
-			}
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-// splitArgs is sdssplitargs: space-separated arguments with "..." (C
-// escapes, \xHH) and '...' quoting. ok is false on unbalanced quotes.
-func splitArgs(line string) ([]string, bool) {
-	var out []string
-	p := 0
-	for {
-		for p < len(line) && (line[p] == ' ' || line[p] == '\t' || line[p] == '\n' || line[p] == '\r' || line[p] == '\v' || line[p] == '\f') {
-			p++
-		}
-		if p >= len(line) {
-			return out, true
-		}
-		var cur []byte
-		inq, insq, done := false, false, false
-		for !done {
-			if inq {
-				if p >= len(line) {
-					return nil, false
-				}
-				c := line[p]
-				switch {
-				case c == '\\' && p+3 < len(line) && line[p+1] == 'x' && isHex(line[p+2]) && isHex(line[p+3]):
-					v, _ := strconv.ParseUint(line[p+2:p+4], 16, 8)
-					cur = append(cur, byte(v))
-					p += 3
-				case c == '\\' && p+1 < len(line):
-					p++
-					switch line[p] {
-					case 'n':
-						cur = append(cur, '\n')
-					case 'r':
-						cur = append(cur, '\r')
-					case 't':
-						cur = append(cur, '\t')
-					case 'b':
-						cur = append(cur, '\b')
-					case 'a':
-						cur = append(cur, '\a')
-					default:
-						cur = append(cur, line[p])
-					}
-				case c == '"':
-					if p+1 < len(line) && !isSpace(line[p+1]) {
-						return nil, false
-					}
-					done = true
-				default:
-					cur = append(cur, c)
-				}
-			} else if insq {
-				if p >= len(line) {
-					return nil, false
-				}
-				c := line[p]
-				switch {
-				case c == '\\' && p+1 < len(line) && line[p+1] == '\'':
-					p++
-					cur = append(cur, '\'')
-				case c == '\'':
-					if p+1 < len(line) && !isSpace(line[p+1]) {
-						return nil, false
-					}
-					done = true
-				default:
-					cur = append(cur, c)
-				}
-			} else {
-				if p >= len(line) {
-					done = true
-					break
-				}
-				switch c := line[p]; {
-				case isSpace(c):
-					done = true
-				case c == '"':
-					inq = true
-				case c == '\'':
-					insq = true
-				default:
-					cur = append(cur, c)
-				}
-			}
-			if p < len(line) {
-				p++
-			}
-		}
-		out = append(out, string(cur))
-	}
-}
-
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
-}
-
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-}
