@@ -293,4 +293,3 @@ func needsRepr(s string) bool {
 	}
 	return false
 }
-
