@@ -162,7 +162,7 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 	*ctx = Ctx{E: e, C: c, Cmd: cmd, Argv: argv, W: &c.W}
 	ks := e.KS
 	start := nanotime()
-	if cmd.Exclusive && cmd.SelfLocking { // NoLock (options.go): EXEC
+	if cmd.NoLock { // options.go: EXEC
 		ctx.DB = ks.DB(c.DB)
 		e.beginCall(c, c.DB, nil, false) // pub/sub and tracking seams (pubsub_hooks.go)
 		cmd.Proc(ctx)

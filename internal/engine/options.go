@@ -5,14 +5,4 @@ package engine
 // keyspace itself; it calls engine functions that lock for themselves.
 // EXEC is the user: ExecTx takes the world lock exclusively, which a
 // handler holding the shared world lock (SelfLocking) could never do.
-//
-// NoLock is recorded as Exclusive together with SelfLocking, a combination
-// with no other meaning, so that Command needs no further field; call()
-// tests it before the Exclusive path.
-func NoLock(cmd *Command) {
-	cmd.Exclusive = true
-	cmd.SelfLocking = true
-}
-
-// IsNoLock reports whether cmd was registered with NoLock.
-func (cmd *Command) IsNoLock() bool { return cmd.Exclusive && cmd.SelfLocking }
+func NoLock(cmd *Command) { cmd.NoLock = true }

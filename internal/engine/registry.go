@@ -32,6 +32,7 @@ type Command struct {
 	Proc        Handler
 	Exclusive   bool
 	SelfLocking bool
+	NoLock      bool
 	Subs        map[string]*Command
 	Stats       CmdStats
 }

@@ -47,10 +47,10 @@ func runTimeout(t *testing.T, e *Engine, c *Client, args ...string) string {
 
 func TestNoLockExec(t *testing.T) {
 	e, clk := newTestEngine(t, settings{})
-	if cmd := e.Lookup([]byte("exec")); cmd == nil || !cmd.IsNoLock() {
+	if cmd := e.Lookup([]byte("exec")); cmd == nil || !cmd.NoLock {
 		t.Fatal("exec is not NoLock")
 	}
-	if cmd := e.Lookup([]byte("get")); cmd.IsNoLock() {
+	if cmd := e.Lookup([]byte("get")); cmd.NoLock {
 		t.Fatal("get is NoLock")
 	}
 	c := e.NewClient(nil, "", "", 0)
