@@ -113,7 +113,7 @@ func (e *Engine) resolve(argv [][]byte) (*Command, string) {
 		return nil, unknownCommand(argv)
 	}
 	if cmd.Subs != nil && len(argv) >= 2 {
-		sub := cmd.Subs[strings.ToLower(string(argv[1]))]
+		sub := lookup(cmd.Subs, argv[1]) // same allocation-free lowering as command names
 		if sub == nil {
 			return nil, "ERR unknown subcommand '" + trunc(cString(argv[1]), 128) + "'. Try " + strings.ToUpper(cString(argv[0])) + " HELP."
 		}
