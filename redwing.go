@@ -74,6 +74,10 @@ func Start(c Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An embedded server is ready when Start returns: load first.
+	if err := s.Load(); err != nil {
+		return nil, err
+	}
 	if err := s.Listen(); err != nil {
 		return nil, err
 	}

@@ -38,6 +38,9 @@ type Client struct {
 	NoEvict   bool
 	NoTouch   bool
 	Closing   bool // reply then close (QUIT, protocol errors)
+	// Loader marks the client replaying the AOF at start-up: the loading
+	// gate lets it through.
+	Loader bool
 
 	// Multi is non-nil between MULTI and EXEC/DISCARD.
 	Multi *MultiState

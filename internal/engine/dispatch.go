@@ -61,6 +61,10 @@ func (e *Engine) exec(c *Client, argv [][]byte) {
 	if c.ps.Load() != nil && e.pubsubGate(c, argv, spec) {
 		return
 	}
+	// Start-up loading (loading.go): one atomic load once loaded.
+	if e.loading.Load() && e.loadingGate(c, argv, spec) {
+		return
+	}
 	// Busy script (script_call.go): one atomic load when no script runs.
 	if scriptsRunning.Load() != 0 && e.scriptGate(c, cmd, argv) {
 		return

@@ -125,6 +125,8 @@ type Engine struct {
 	LastSave atomic.Int64 // unix seconds
 
 	async asyncState // pub/sub, keyspace events, tracking (pubsub_hooks.go, tracking.go)
+
+	loading atomic.Bool // the dataset is loading at start-up (loading.go)
 }
 
 // New creates an engine over ks with the registered commands.

@@ -61,6 +61,10 @@ func (m *Manager) loadAOF() error {
 		Dir:         dir,
 		Replay:      &aof.EngineReplayer{E: m.e},
 		TruncatedOK: m.cfg.Bool("aof-load-truncated"),
+		Progress: func(loaded, total int64) {
+			m.prog.loaded.Store(loaded)
+			m.prog.total.Store(total)
+		},
 		Logf:        m.logf,
 		LoadRDB: func(r io.Reader, size int64) (int64, error) {
 			info, err := m.loadRDB(r, size, true)

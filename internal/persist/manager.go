@@ -72,6 +72,7 @@ type Manager struct {
 	tempIncr         string
 
 	loading atomic.Bool
+	prog    loadProgress // loading.go
 	closed  bool
 }
 
@@ -172,9 +173,12 @@ func (m *Manager) keyMeta() rdb.KeyMeta {
 func (m *Manager) Load() error {
 	m.loading.Store(true)
 	m.cfg.SetLoading(true)
+	m.e.SetLoading(true)
+	m.prog.begin()
 	defer func() {
 		m.loading.Store(false)
 		m.cfg.SetLoading(false)
+		m.e.SetLoading(false)
 	}()
 	start := time.Now()
 	if m.cfg.Bool("appendonly") {
@@ -194,6 +198,7 @@ func (m *Manager) Load() error {
 	}
 	defer f.Close()
 	st, _ := f.Stat()
+	m.prog.total.Store(st.Size())
 	info, err := m.loadRDB(f, st.Size(), false)
 	if err != nil {
 		return fmt.Errorf("Fatal error loading the DB (%s): %v. Exiting.", path, err)
@@ -215,8 +220,15 @@ func (m *Manager) loadRDB(r io.Reader, size int64, preamble bool) (rdb.Info, err
 	lfuPolicy := meta.LFU
 	l := &rdb.Loader{Limits: m.limits(), SkipChecksum: !m.cfg.Bool("rdbchecksum")}
 	host := script.For(e)
+	r = &progressReader{r: r, p: &m.prog}
+	// The world lock is released every loadBatch keys so that commands
+	// allowed while loading (INFO, PING, ...) get their turn.
 	ks.LockWorld()
 	defer ks.UnlockWorld()
+	batch := 0
+	// key-load-delay (a hidden Redis setting for tests) slows loading down
+	// by that many microseconds per key.
+	delay := time.Duration(m.cfg.Int("key-load-delay")) * time.Microsecond
 	h := rdb.Handler{
 		Aux: func(k, v []byte) {
 			switch string(k) {
@@ -232,6 +244,7 @@ func (m *Manager) loadRDB(r io.Reader, size int64, preamble bool) (rdb.Info, err
 				}
 			case "used-mem":
 				if n, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+					m.prog.usedMem.Store(n)
 					m.logf("RDB memory usage when created %.2f Mb", float64(n)/(1024*1024))
 				}
 			}
@@ -258,6 +271,16 @@ func (m *Manager) loadRDB(r io.Reader, size int64, preamble bool) (rdb.Info, err
 			}
 			d.Set(key, *ent)
 			m.loadedKeys++
+			if delay > 0 {
+				ks.UnlockWorld()
+				time.Sleep(delay)
+				ks.LockWorld()
+			}
+			if batch++; batch == loadBatch {
+				batch = 0
+				ks.UnlockWorld()
+				ks.LockWorld()
+			}
 			return nil
 		},
 	}
@@ -458,6 +481,9 @@ func (m *Manager) Info() [][2]string {
 		out = append(out,
 			[2]string{"aof_current_size", strconv.FormatInt(m.aofSizeLocked(), 10)},
 			[2]string{"aof_base_size", strconv.FormatInt(m.rewriteBaseSize, 10)})
+	}
+	if m.loading.Load() {
+		out = append(out, m.prog.info(time.Now())...)
 	}
 	return out
 }

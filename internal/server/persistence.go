@@ -1,7 +1,8 @@
 package server
 
-// Persistence wiring: the data is loaded in New (before the server
-// listens: the AOF when appendonly is yes, the RDB file otherwise), the
+// Persistence wiring: the data is loaded by Load (Run calls it once the
+// server listens, as Redis; the embedding API before it listens): the AOF
+// when appendonly is yes, the RDB file otherwise. The
 // AOF reply barrier runs before every flush of replies, a cron goroutine
 // runs save points, scheduled jobs and automatic AOF rewrites, SHUTDOWN and
 // SIGTERM save when asked to, and Serve closes the AOF when it returns.
@@ -30,8 +31,15 @@ func (s *Server) initPersistence() error {
 		}()
 		return nil
 	}
-	if err := m.Load(); err != nil {
-		m.Close()
+	return nil
+}
+
+// Load loads the dataset (the AOF when appendonly is yes, else the RDB
+// file) and starts the persistence cron. A server that already listens
+// answers -LOADING meanwhile to commands not allowed while loading.
+func (s *Server) Load() error {
+	if err := s.persist.Load(); err != nil {
+		s.persist.Close()
 		return err
 	}
 	go s.persistCron()

@@ -80,7 +80,7 @@ func New(cfg *config.Config, opt Options) (*Server, error) {
 	for _, name := range []string{"notify-keyspace-events", "client-output-buffer-limit", "tracking-table-max-keys"} {
 		cfg.OnChange(name, func(string) error { eng.ReloadPubsubConfig(); return nil })
 	}
-	// Persistence: load the AOF or RDB before listening (persistence.go).
+	// Persistence: Load reads the AOF or RDB (persistence.go).
 	if err := s.initPersistence(); err != nil {
 		return nil, err
 	}
@@ -201,7 +201,17 @@ func Run(ctx context.Context, cfg *config.Config) error {
 	if err := s.Listen(); err != nil {
 		return err
 	}
-	s.Log.Printf("Redwing ready to accept connections on %s", s.Addr())
+	// Clients may connect while the dataset loads; they get -LOADING.
+	loadErr := make(chan error, 1)
+	go func() {
+		if err := s.Load(); err != nil {
+			s.Log.Printf("%v", err)
+			loadErr <- err
+			s.Close()
+			return
+		}
+		s.Log.Printf("Redwing ready to accept connections on %s", s.Addr())
+	}()
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -211,7 +221,12 @@ func Run(ctx context.Context, cfg *config.Config) error {
 		}
 	}()
 	s.Serve()
-	return nil
+	select {
+	case err := <-loadErr:
+		return err
+	default:
+		return nil
+	}
 }
 
 func (s *Server) acceptLoop(ln net.Listener) {

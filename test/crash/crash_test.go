@@ -62,6 +62,13 @@ func (w syncWriter) Write(p []byte) (int, error) {
 // server accepts connections, or the process's exit and output.
 func start(t *testing.T, dir string, args ...string) (*proc, error) {
 	t.Helper()
+	return startProc(t, dir, true, args...)
+}
+
+// startProc is start; loaded false returns as soon as the server accepts
+// connections, possibly while it still loads its dataset.
+func startProc(t *testing.T, dir string, loaded bool, args ...string) (*proc, error) {
+	t.Helper()
 	port, err := testkit.FreePort()
 	if err != nil {
 		t.Fatal(err)
@@ -84,10 +91,15 @@ func start(t *testing.T, dir string, args ...string) (*proc, error) {
 		default:
 		}
 		if c, err := testkit.Dial(p.addr); err == nil {
+			// The server listens while it loads; it is up once PING is
+			// answered with something other than -LOADING.
+			v, perr := c.Do("PING")
 			c.Close()
-			go func() { <-exited }()
-			t.Cleanup(func() { p.kill() })
-			return p, nil
+			if !loaded || perr == nil && !(v.Type == '-' && strings.HasPrefix(v.Str, "LOADING")) {
+				go func() { <-exited }()
+				t.Cleanup(func() { p.kill() })
+				return p, nil
+			}
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -552,5 +564,80 @@ func TestRewriteWithoutPreamble(t *testing.T) {
 	do(t, c2, "SELECT", "2")
 	if v := do(t, c2, "GET", "in2"); v.Str != "x" {
 		t.Fatal(v)
+	}
+}
+
+// TestLoadingPhase: the server listens while it loads its dataset, answers
+// commands not allowed while loading with -LOADING (as Redis), reports
+// loading:1 and the loading_* fields in INFO persistence, and serves the
+// full dataset once loaded. key-load-delay stretches the load out.
+func TestLoadingPhase(t *testing.T) {
+	for _, mode := range []string{"rdb", "aof"} {
+		t.Run(mode, func(t *testing.T) {
+			dir := t.TempDir()
+			var args []string
+			if mode == "aof" {
+				// An RDB-preamble base is what a rewrite leaves; key-load-delay applies to it.
+				args = []string{"--appendonly", "yes"}
+			}
+			p := mustStart(t, dir, args...)
+			c := dial(t, p)
+			const n = 1500
+			for i := 0; i < n; i += 100 {
+				argv := []string{"MSET"}
+				for j := i; j < i+100; j++ {
+					argv = append(argv, "k"+strconv.Itoa(j), strconv.Itoa(j))
+				}
+				do(t, c, argv...)
+			}
+			if mode == "aof" {
+				do(t, c, "BGREWRITEAOF")
+				waitFor(t, "rewrite", func() bool {
+					v := do(t, c, "INFO", "persistence")
+					return strings.Contains(v.Str, "aof_rewrite_in_progress:0") && strings.Contains(v.Str, "aof_rewrites:1")
+				})
+				do(t, c, "SET", "tail", "t") // replayed from the incr file after the base
+			} else {
+				do(t, c, "SAVE")
+			}
+			p.kill()
+
+			p2, err := startProc(t, dir, false, append(args, "--key-load-delay", "1000")...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c2 := dial(t, p2)
+			if v := do(t, c2, "GET", "k1"); v.Type != '-' || v.Str != "LOADING Redis is loading the dataset in memory" {
+				t.Fatalf("GET while loading: %+v", v)
+			}
+			// INFO may run while loading and shows the progress fields.
+			info := do(t, c2, "INFO", "persistence")
+			for _, f := range []string{"loading:1", "loading_start_time:", "loading_total_bytes:", "loading_loaded_perc:", "loading_eta_seconds:"} {
+				if !strings.Contains(info.Str, f) {
+					t.Fatalf("INFO while loading lacks %q:\n%s", f, info.Str)
+				}
+			}
+			// A transaction queuing a command refused while loading is aborted.
+			do(t, c2, "MULTI")
+			if v := do(t, c2, "GET", "k1"); v.Type != '-' {
+				t.Fatalf("GET queued while loading: %+v", v)
+			}
+			if v := do(t, c2, "EXEC"); v.Type != '-' || !strings.HasPrefix(v.Str, "EXECABORT") {
+				t.Fatalf("EXEC after a refused command: %+v", v)
+			}
+			waitFor(t, "loaded", func() bool {
+				v := do(t, c2, "PING")
+				return v.Type == '+'
+			})
+			if v := do(t, c2, "DBSIZE"); v.Int != int64(n+len(args)/2) {
+				t.Fatalf("DBSIZE after loading: %+v", v)
+			}
+			if v := do(t, c2, "GET", "k1499"); v.Str != "1499" {
+				t.Fatalf("GET after loading: %+v", v)
+			}
+			if info := do(t, c2, "INFO", "persistence"); !strings.Contains(info.Str, "loading:0") || strings.Contains(info.Str, "loading_start_time") {
+				t.Fatalf("INFO after loading:\n%s", info.Str)
+			}
+		})
 	}
 }

@@ -57,6 +57,17 @@ type LoadOptions struct {
 	// and returns the offset where it ended.
 	LoadRDB func(r io.Reader, size int64) (end int64, err error)
 	Logf    func(format string, args ...any)
+	// Progress, when set, is told every so often how many of the total
+	// bytes of the files being loaded were read (INFO loading_*).
+	Progress func(loaded, total int64)
+
+	progressBase, progressTotal int64 // set by LoadManifest per file
+}
+
+func (o *LoadOptions) progress(off int64) {
+	if o.Progress != nil {
+		o.Progress(o.progressBase+off, o.progressTotal)
+	}
 }
 
 func (o *LoadOptions) logf(format string, args ...any) {
@@ -91,11 +102,16 @@ func LoadManifest(opt *LoadOptions, m *Manifest) (status int, total int64, baseS
 		return LoadEmpty, 0, 0, nil
 	}
 	status = LoadOK
+	opt.progressTotal = total
 	for i, fi := range files {
 		last := i == len(files)-1
 		st, err := LoadFile(opt, fi.Name, last)
 		if err != nil {
 			return 0, 0, 0, err
+		}
+		if fst, err := os.Stat(filepath.Join(opt.Dir, fi.Name)); err == nil {
+			opt.progressBase += fst.Size()
+			opt.progress(0)
 		}
 		if st == LoadTruncated {
 			status = LoadTruncated
@@ -168,6 +184,7 @@ func LoadFile(opt *LoadOptions, name string, last bool) (int, error) {
 	}
 
 	var validUpTo, validBeforeMulti int64 = cr.off, cr.off
+	cmds := 0
 	var line []byte
 	argv := make([][]byte, 0, 8)
 	readLine := func() ([]byte, error) {
@@ -254,6 +271,9 @@ func LoadFile(opt *LoadOptions, name string, last bool) (int, error) {
 			return 0, &LoadError{File: name, Offset: start, Msg: err.Error()}
 		}
 		validUpTo = cr.off
+		if cmds++; cmds&1023 == 0 {
+			opt.progress(cr.off)
+		}
 	}
 	if opt.Replay.InMulti() {
 		opt.logf("Revert incomplete MULTI/EXEC transaction in AOF file %s", name)
@@ -296,6 +316,7 @@ func (r *EngineReplayer) Begin() {
 	r.c = r.E.NewClient(nil, "", "", -1)
 	r.c.DenyBlocking = true
 	r.c.Authed = true
+	r.c.Loader = true
 	r.c.SetName("aof-loader")
 }
 
