@@ -65,7 +65,7 @@ func (m *Manager) loadAOF() error {
 			m.prog.loaded.Store(loaded)
 			m.prog.total.Store(total)
 		},
-		Logf:        m.logf,
+		Logf: m.logf,
 		LoadRDB: func(r io.Reader, size int64) (int64, error) {
 			info, err := m.loadRDB(r, size, true)
 			return info.End, err
