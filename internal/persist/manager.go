@@ -219,6 +219,9 @@ func (m *Manager) loadRDB(r io.Reader, size int64, preamble bool) (rdb.Info, err
 	meta := m.keyMeta()
 	lfuPolicy := meta.LFU
 	l := &rdb.Loader{Limits: m.limits(), SkipChecksum: !m.cfg.Bool("rdbchecksum")}
+	if !preamble {
+		l.Now = now
+	}
 	host := script.For(e)
 	r = &progressReader{r: r, p: &m.prog}
 	// The world lock is released every loadBatch keys so that commands

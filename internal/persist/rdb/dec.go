@@ -43,6 +43,7 @@ type decoder struct {
 	src *source
 	lim Limits
 	tmp []byte
+	now int64 // unix ms: hash fields expired by then are dropped (0: keep all)
 }
 
 // readLen reads an RDB length; enc reports a special string encoding
@@ -231,6 +232,12 @@ func (d *decoder) readValue(t byte, ent *keyspace.Entry) error {
 		ent.Obj = z
 	case TypeHash, TypeHashZipmap, TypeHashZiplist, TypeHashListpack:
 		h, err := d.readHash(t)
+		if err != nil {
+			return err
+		}
+		ent.Obj = h
+	case TypeHashMetadataPreGA, TypeHashListpackExPreGA, TypeHashMetadata, TypeHashListpackEx:
+		h, err := d.readHashTTL(t)
 		if err != nil {
 			return err
 		}

@@ -35,6 +35,13 @@ const (
 	TypeStreamListpacks2 = 19
 	TypeSetListpack      = 20
 	TypeStreamListpacks3 = 21
+	// Hashes with field TTLs (Redis 7.4's RDB 12 types). Redwing writes
+	// TypeHashMetadata for such hashes whatever the header version: no
+	// earlier type can hold field TTLs.
+	TypeHashMetadataPreGA   = 22
+	TypeHashListpackExPreGA = 23
+	TypeHashMetadata        = 24
+	TypeHashListpackEx      = 25
 
 	OpFunctionPreGA = 246
 	OpFunction2     = 245
@@ -197,7 +204,10 @@ func (e *Encoder) ValueType(ent *keyspace.Entry) (byte, error) {
 		}
 		return TypeZSet2, nil
 	case *types.Hash:
-		if o.IsListpack() && !o.HasTTLs() {
+		if o.HasTTLs() {
+			return TypeHashMetadata, nil
+		}
+		if o.IsListpack() {
 			return TypeHashListpack, nil
 		}
 		return TypeHash, nil
@@ -273,33 +283,15 @@ func (e *Encoder) appendBody(dst []byte, t byte, ent *keyspace.Entry, now int64)
 		return e.appendBlob(dst, e.lpb), nil
 	case TypeHash:
 		h := ent.Obj.(*types.Hash)
-		if !h.HasTTLs() {
-			dst = AppendLen(dst, uint64(h.Len()))
-			h.ForEach(func(f, v []byte) bool {
-				dst = e.AppendString(dst, f)
-				dst = e.AppendString(dst, v)
-				return true
-			})
-			return dst, nil
-		}
-		// Field TTLs (Redis 7.4) have no RDB 10/11 encoding: expired
-		// fields are left out, live ones are saved without their TTL.
-		n := 0
+		dst = AppendLen(dst, uint64(h.Len()))
 		h.ForEach(func(f, v []byte) bool {
-			if at, _ := h.FieldExpire(f); at == 0 || at > now {
-				n++
-			}
-			return true
-		})
-		dst = AppendLen(dst, uint64(n))
-		h.ForEach(func(f, v []byte) bool {
-			if at, _ := h.FieldExpire(f); at == 0 || at > now {
-				dst = e.AppendString(dst, f)
-				dst = e.AppendString(dst, v)
-			}
+			dst = e.AppendString(dst, f)
+			dst = e.AppendString(dst, v)
 			return true
 		})
 		return dst, nil
+	case TypeHashMetadata:
+		return appendHashMetadata(dst, e, ent.Obj.(*types.Hash), now), nil
 	case TypeStreamListpacks2, TypeStreamListpacks3:
 		return e.appendStream(dst, ent.Obj.(*types.Stream), t)
 	}

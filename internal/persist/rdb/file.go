@@ -150,6 +150,8 @@ type Loader struct {
 	Limits Limits
 	// SkipChecksum disables checksum verification (rdbchecksum no).
 	SkipChecksum bool
+	// Now (unix ms), when set, drops hash fields whose TTL passed.
+	Now int64
 }
 
 // Load reads an RDB stream from r. size is the number of bytes available
@@ -166,7 +168,7 @@ func (l *Loader) load(src *source, h Handler) (info Info, err error) {
 			err = &Error{Offset: src.off, Msg: fmt.Sprintf("corrupt RDB data (%v)", r)}
 		}
 	}()
-	d := &decoder{src: src, lim: l.Limits}
+	d := &decoder{src: src, lim: l.Limits, now: l.Now}
 	hdr, err := src.next(9)
 	if err != nil {
 		return info, err
