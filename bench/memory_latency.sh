@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Memory per key and tail latency under GC, side by side with Debian's
+# redis-server in the same run.
+#
+#   bench/memory_latency.sh [keys...]      # default: 1000000 10000000
+#
+# For each size, both servers get the same dataset (DEBUG POPULATE N key 16:
+# N keys with 16-byte values); the script prints the RSS growth per key,
+# then (for the largest size) runs bench/latency against each server in
+# alternating rounds (paced mixed GET/SET, 20% writes) and prints the median
+# p50/p99/p99.9, the Redwing/Redis ratios, and the longest stop-the-world
+# pause of Redwing's Go GC during the run (from GODEBUG=gctrace=1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES=("$@")
+[ ${#SIZES[@]} -gt 0 ] || SIZES=(1000000 10000000)
+ROUNDS=${ROUNDS:-3}
+RATE=${RATE:-20000}
+DURATION=${DURATION:-10s}
+WORK=$(mktemp -d)
+RS_PID= RW_PID=
+trap 'kill $RS_PID $RW_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+go build -o "$WORK/redwing" ./cmd/redwing
+go build -o "$WORK/latency" ./bench/latency
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+rss() { awk '/VmRSS/ {print $2*1024}' "/proc/$1/status"; }
+wait_up() { for _ in $(seq 100); do [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ] && return; sleep 0.1; done; }
+
+for N in "${SIZES[@]}"; do
+	RS_PORT=$(free_port); RW_PORT=$(free_port)
+	redis-server --port "$RS_PORT" --bind 127.0.0.1 --save '' --appendonly no --enable-debug-command yes --dir "$WORK" >"$WORK/redis.log" 2>&1 &
+	RS_PID=$!
+	GODEBUG=gctrace=1 "$WORK/redwing" --port "$RW_PORT" --bind 127.0.0.1 --save '' --enable-debug-command yes --dir "$WORK" >"$WORK/redwing.log" 2>&1 &
+	RW_PID=$!
+	wait_up "$RS_PORT"; wait_up "$RW_PORT"
+	for s in redis:$RS_PORT:$RS_PID redwing:$RW_PORT:$RW_PID; do
+		IFS=: read -r name port pid <<<"$s"
+		before=$(rss "$pid")
+		redis-cli -p "$port" debug populate "$N" key 16 >/dev/null
+		sleep 3
+		after=$(rss "$pid")
+		echo "$name $N keys: RSS $((after / 1048576)) MB, $(((after - before) / N)) bytes/key"
+	done
+	if [ "$N" = "${SIZES[-1]}" ]; then
+		: >"$WORK/lat"
+		start_line=$(wc -l <"$WORK/redwing.log")
+		for r in $(seq "$ROUNDS"); do
+			order="redis:$RS_PORT redwing:$RW_PORT"
+			(( r % 2 )) || order="redwing:$RW_PORT redis:$RS_PORT"
+			for s in $order; do
+				IFS=: read -r name port <<<"$s"
+				echo "$name $("$WORK/latency" -addr 127.0.0.1:"$port" -keys "$N" -rate "$RATE" -duration "$DURATION")" >>"$WORK/lat"
+			done
+		done
+		med() { grep "^$1 " "$WORK/lat" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+		printf "%-12s %10s %10s %10s\n" "latency(us)" redis redwing ratio
+		for f in p50_us p99_us p999_us; do
+			a=$(med redis $f); b=$(med redwing $f)
+			printf "%-12s %10s %10s %10s\n" "$f" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 0) }')"
+		done
+		# gctrace: "gc N @t p%: A+B+C ms clock, ..." where A and C are the
+		# stop-the-world phases (sweep termination, mark termination).
+		tail -n +"$((start_line + 1))" "$WORK/redwing.log" | awk '/^gc [0-9]+ @/ {
+			split($5, ph, "+"); for (i = 1; i <= 3; i += 2) if (ph[i] + 0 > max) max = ph[i] + 0; n++ }
+			END { printf "redwing GC cycles during the latency runs: %d, longest stop-the-world pause: %.3f ms\n", n, max }'
+	fi
+	kill "$RS_PID" "$RW_PID"; wait "$RS_PID" "$RW_PID" 2>/dev/null || true
+done
