@@ -62,10 +62,12 @@ func newAdminState(e *Engine) *adminState {
 	a := &adminState{hists: map[*Command]*Histogram{}}
 	for _, cmd := range e.table {
 		if cmd.Proc != nil {
-			a.hists[cmd] = &Histogram{}
+			cmd.hist = &Histogram{}
+			a.hists[cmd] = cmd.hist
 		}
 		for _, sub := range cmd.Subs {
-			a.hists[sub] = &Histogram{}
+			sub.hist = &Histogram{}
+			a.hists[sub] = sub.hist
 		}
 	}
 	cfg := e.Cfg
@@ -118,7 +120,7 @@ func (e *Engine) afterCall(ctx *Ctx, dur time.Duration) {
 	usec := dur.Microseconds()
 	spec := ctx.Cmd.Spec
 	if a.tracking.Load() {
-		if h := a.hists[ctx.Cmd]; h != nil {
+		if h := ctx.Cmd.hist; h != nil {
 			// Redis measures in microseconds and records nanoseconds.
 			h.Record(usec * 1000)
 		}

@@ -35,6 +35,7 @@ type Command struct {
 	NoLock      bool
 	Subs        map[string]*Command
 	Stats       CmdStats
+	hist        *Histogram // LATENCY HISTOGRAM (latency.go)
 }
 
 // FullName is the command's name as used in error messages (e.g. "client|list").

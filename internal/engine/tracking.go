@@ -348,6 +348,7 @@ func containsID(ids []int64, id int64) bool {
 // one holding key's shard (pubCtx): as in Redis 7.0, where it is the
 // current client, NOLOOP also hides a key it expired lazily by reading it.
 func (e *Engine) trackingKeyModified(db int, key string) {
+	key = strings.Clone(key) // KeyModified's key is only lent (BCAST keeps it)
 	t := &e.async.trk
 	p := pubCtx{keyed: true, db: db, key: bytesOf(key), shard: -1}
 	if t.prefixes.Load() > 0 {
