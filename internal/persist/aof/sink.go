@@ -217,15 +217,38 @@ func (s *Sink) Wait(mark uint64) {
 			// first, so that one write covers them all (as Redis's one
 			// write per event loop iteration). Alone, this costs nothing.
 			yielded = true
-			s.mu.Unlock()
-			runtime.Gosched()
-			s.mu.Lock()
+			s.gatherLocked()
 			continue
 		}
 		s.flushLocked(s.policy == FsyncAlways)
 	}
 	s.mu.Unlock()
 }
+
+// gatherLocked lets the connections that are running append their
+// effects before a group write. Under appendfsync always it keeps yielding
+// while effects keep arriving (up to maxGather), so that one fsync covers
+// every client served meanwhile, as Redis's one fsync per event loop
+// iteration does; otherwise, where a write is cheap, it yields once.
+func (s *Sink) gatherLocked() {
+	always := s.policy == FsyncAlways
+	s.mu.Unlock()
+	runtime.Gosched()
+	if always {
+		deadline := time.Now().Add(maxGather)
+		for i := 0; i < 64; i++ {
+			before := s.appendedA.Load()
+			runtime.Gosched()
+			if s.appendedA.Load() == before || time.Now().After(deadline) {
+				break
+			}
+		}
+	}
+	s.mu.Lock()
+}
+
+// maxGather bounds how long a group fsync waits for more clients.
+const maxGather = 500 * time.Microsecond
 
 // postponeLocked reports whether writes wait for a running background
 // fsync (everysec; at most two seconds).
