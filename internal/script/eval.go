@@ -198,8 +198,8 @@ func (v *vm) call(c *engine.Ctx, run *engine.ScriptRun, fn *lua.LFunction, keys,
 	v.run = run
 	v.lastErr = errInfo{}
 	if c.E.Cfg.Int("busy-reply-threshold") > 0 {
-		v.ctx.done = run.Killed()
-		L.SetContext(&v.ctx)
+		L.SetContext(&runCtx{done: run.Killed()})
+		defer run.Release()
 	}
 	kt := L.CreateTable(len(keys), 0)
 	for i, k := range keys {
@@ -248,7 +248,6 @@ func (v *vm) call(c *engine.Ctx, run *engine.ScriptRun, fn *lua.LFunction, keys,
 	if L.Context() != nil {
 		L.RemoveContext()
 	}
-	v.ctx.done = nil
 	v.run = nil
 }
 

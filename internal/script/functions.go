@@ -5,6 +5,7 @@ import (
 	"github.com/redwingdb/redwing/internal/lzf"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -126,13 +127,15 @@ func (h *Host) buildLibrary(code string, timeout time.Duration) (*library, strin
 	v.envMeta.RawSetString("__index", v.loadAPI)
 	v.load = lib
 	var timer *time.Timer
+	var closeDone func()
 	if timeout > 0 {
 		done := make(chan struct{})
-		v.ctx.done = done
-		L.SetContext(&v.ctx)
+		var once sync.Once
+		closeDone = func() { once.Do(func() { close(done) }) }
+		L.SetContext(&runCtx{done: done})
 		timer = time.AfterFunc(timeout, func() {
 			lib.timedOut = true
-			close(done)
+			closeDone()
 		})
 	}
 	L.SetTop(0)
@@ -141,7 +144,7 @@ func (h *Host) buildLibrary(code string, timeout time.Duration) (*library, strin
 	if timer != nil {
 		timer.Stop()
 		L.RemoveContext()
-		v.ctx.done = nil
+		closeDone() // releases the watchers of coroutine contexts (runCtx)
 	}
 	v.load = nil
 	v.envMeta.RawSetString("__index", v.globals)

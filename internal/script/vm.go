@@ -41,12 +41,13 @@ type vm struct {
 	// function VM only
 	loadAPI *lua.LTable
 	load    *library // library being built by FUNCTION LOAD
-
-	ctx runCtx
 }
 
 // runCtx is the context the VM polls between instructions: closed on
-// SCRIPT KILL / FUNCTION KILL, or on the FUNCTION LOAD timeout.
+// SCRIPT KILL / FUNCTION KILL, or on the FUNCTION LOAD timeout. Each run
+// gets its own, closed when the run ends: a Lua coroutine derives a
+// context from it, and Go's context package watches a foreign parent with
+// a goroutine that lives until the parent's channel is closed.
 type runCtx struct {
 	done <-chan struct{}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/redwingdb/redwing/internal/testkit"
 )
 
 // eval sends EVAL script numkeys args... to both servers.
@@ -515,7 +517,7 @@ func TestScriptBusyAndKill(t *testing.T) {
 		if err := p.rd.Send(encodeCmd("EVAL", tc.script, "0")); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(250 * time.Millisecond)
+		waitBusy(t, q) // past busy-reply-threshold on both (no fixed sleep: loaded machines)
 		q.do("PING")
 		q.do("GET", "x")
 		q.do("FUNCTION", "STATS")
@@ -531,23 +533,45 @@ func TestScriptBusyAndKill(t *testing.T) {
 	// a script that wrote cannot be killed
 	p.do("FUNCTION", "FLUSH")
 	p.do("FUNCTION", "LOAD", "#!lua name=busy\nredis.register_function('spin', function(keys, args) local t = redis.call('time') local s = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) while true do local n = redis.call('time') if tonumber(n[1]) * 1000 + math.floor(tonumber(n[2]) / 1000) - s > tonumber(args[1]) then break end end if args[2] then redis.call('set', 'busyw', '1') end return 'done' end)")
-	if err := p.rw.Send(encodeCmd("FCALL", "spin", "0", "400")); err != nil {
+	if err := p.rw.Send(encodeCmd("FCALL", "spin", "0", "1500")); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.rd.Send(encodeCmd("FCALL", "spin", "0", "400")); err != nil {
+	if err := p.rd.Send(encodeCmd("FCALL", "spin", "0", "1500")); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
+	waitBusy(t, q)
 	q.do("PING")
 	q.do("SCRIPT", "KILL")
 	q.doType("FUNCTION", "STATS")
-	a, errA := p.rw.ReadTimeout(2 * time.Second)
-	b, errB := p.rd.ReadTimeout(2 * time.Second)
+	a, errA := p.rw.ReadTimeout(4 * time.Second)
+	b, errB := p.rd.ReadTimeout(4 * time.Second)
 	if errA != nil || errB != nil || string(a.Raw) != string(b.Raw) {
 		t.Errorf("fcall reply\n redwing: %s (%v)\n   redis: %s (%v)", a, errA, b, errB)
 	}
 	q.do("FUNCTION", "KILL")
 	p.do("FUNCTION", "FLUSH")
+}
+
+// waitBusy polls both servers of q with PING until each answers -BUSY
+// (a script has run past busy-reply-threshold).
+func waitBusy(t *testing.T, q *pair) {
+	t.Helper()
+	for name, c := range map[string]*testkit.Client{"redwing": q.rw, "redis": q.rd} {
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			v, err := c.Do("PING")
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if v.Type == '-' && strings.HasPrefix(v.Str, "BUSY") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: no script became busy: %v", name, v)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 }
 
 func encodeCmd(args ...string) []byte {
