@@ -122,8 +122,8 @@ func TestConnAuthRequirePass(t *testing.T) {
 	x.expect(c, "+RESET\r\n", "RESET")
 	x.expect(c, "-NOAUTH Authentication required.\r\n", "GET", "k")
 	x.expect(c, "+OK\r\n", "AUTH", "default", "s3cret")
-	if c.User != "default" || !c.Authed {
-		t.Fatalf("after AUTH: user %q authed %v", c.User, c.Authed)
+	if c.User == nil || c.User.Name != "default" || !c.Authed {
+		t.Fatalf("after AUTH: user %v authed %v", c.User, c.Authed)
 	}
 }
 

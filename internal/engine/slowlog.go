@@ -129,6 +129,10 @@ func redactArgv(name string, argv [][]byte, cfg Settings) [][]byte {
 				hide = append(hide, j)
 			}
 		}
+	case "acl|setuser": // the user name and every rule (acl.c)
+		for j := 2; j < len(argv); j++ {
+			hide = append(hide, j)
+		}
 	case "hello":
 		next := 1
 		if len(argv) >= 2 {
