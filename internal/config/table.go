@@ -181,7 +181,7 @@ var specs = []Spec{
 	boolSpec("tls-cluster", noAlias, Noop, false),
 	boolSpec("tls-replication", noAlias, Noop, false),
 	boolSpec("tls-prefer-server-ciphers", noAlias, Noop, false),
-	boolSpec("tls-session-caching", noAlias, Noop, true),
+	boolSpec("tls-session-caching", noAlias, mod, true),
 
 	// Strings.
 	strSpec("aclfile", noAlias, Immutable, "", nil),
@@ -206,18 +206,18 @@ var specs = []Spec{
 	strSpec("logfile", noAlias, Immutable, "", nil),
 	strSpec("masterauth", noAlias, Sensitive|nullable, "", nil),
 	strSpec("requirepass", noAlias, Sensitive|nullable, "", nil),
-	strSpec("tls-cert-file", noAlias, nullable|Noop, "", nil),
-	strSpec("tls-key-file", noAlias, nullable|Noop, "", nil),
-	strSpec("tls-key-file-pass", noAlias, Sensitive|nullable|Noop, "", nil),
+	strSpec("tls-cert-file", noAlias, nullable, "", nil),
+	strSpec("tls-key-file", noAlias, nullable, "", nil),
+	strSpec("tls-key-file-pass", noAlias, Sensitive|nullable, "", nil),
 	strSpec("tls-client-cert-file", noAlias, nullable|Noop, "", nil),
 	strSpec("tls-client-key-file", noAlias, nullable|Noop, "", nil),
 	strSpec("tls-client-key-file-pass", noAlias, Sensitive|nullable|Noop, "", nil),
 	strSpec("tls-dh-params-file", noAlias, nullable|Noop, "", nil),
-	strSpec("tls-ca-cert-file", noAlias, nullable|Noop, "", nil),
-	strSpec("tls-ca-cert-dir", noAlias, nullable|Noop, "", nil),
-	strSpec("tls-protocols", noAlias, nullable|Noop, "", nil),
-	strSpec("tls-ciphers", noAlias, nullable|Noop, "", nil),
-	strSpec("tls-ciphersuites", noAlias, nullable|Noop, "", nil),
+	strSpec("tls-ca-cert-file", noAlias, nullable, "", nil),
+	strSpec("tls-ca-cert-dir", noAlias, nullable, "", nil),
+	strSpec("tls-protocols", noAlias, nullable, "", nil),
+	strSpec("tls-ciphers", noAlias, nullable, "", nil),
+	strSpec("tls-ciphersuites", noAlias, nullable, "", nil),
 
 	// Enums.
 	enumSpec("supervised", noAlias, Immutable|Noop, enumSupervised, "no"),
@@ -234,7 +234,7 @@ var specs = []Spec{
 	enumSpec("enable-module-command", noAlias, Immutable, enumProtected, "no"),
 	enumSpec("cluster-preferred-endpoint-type", noAlias, mod, enumEndpointType, "ip"),
 	enumSpec("propagation-error-behavior", noAlias, mod, enumPropagationErr, "ignore"),
-	enumSpec("tls-auth-clients", noAlias, Noop, enumTLSAuthClients, "yes"),
+	enumSpec("tls-auth-clients", noAlias, mod, enumTLSAuthClients, "yes"),
 	enumSpec("shutdown-on-sigint", noAlias, MultiArg|BitFlags, enumShutdownOnSig, "default"),
 	enumSpec("shutdown-on-sigterm", noAlias, MultiArg|BitFlags, enumShutdownOnSig, "default"),
 
@@ -276,7 +276,7 @@ var specs = []Spec{
 	intSpec("watchdog-period", noAlias, Hidden|Noop, 0, intMax, "0"),
 	intSpec("shutdown-timeout", noAlias, mod, 0, intMax, "10"),
 	intSpec("repl-diskless-sync-max-replicas", noAlias, mod, 0, intMax, "0"),
-	intSpec("tls-port", noAlias, Noop, 0, 65535, "0"),
+	intSpec("tls-port", noAlias, mod, 0, 65535, "0"),
 	intSpec("tls-session-cache-size", noAlias, Noop, 0, intMax, "20480"),
 	intSpec("tls-session-cache-timeout", noAlias, Noop, 0, intMax, "300"),
 

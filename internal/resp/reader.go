@@ -10,14 +10,22 @@ type Limits struct {
 	MaxMultibulk int64 // number of arguments in one request
 	MaxBulk      int64 // bytes in one argument (proto-max-bulk-len)
 	MaxInline    int   // bytes in one inline request line
-	Unauth       bool  // limits apply because the client has not authenticated
+	Unauth       bool  // the client has not authenticated: the stricter caps below apply too
 }
+
+// Redis's extra caps for clients that must still authenticate; they are
+// checked after the ordinary limits (a bulk length above proto-max-bulk-len
+// is "invalid bulk length" even before AUTH).
+const (
+	unauthMaxMultibulk = 10
+	unauthMaxBulk      = 16384
+)
 
 // DefaultLimits are Redis's defaults for authenticated clients.
 var DefaultLimits = Limits{MaxMultibulk: 1<<31 - 1, MaxBulk: 512 * 1024 * 1024, MaxInline: 64 * 1024}
 
 // UnauthLimits are Redis's limits before a client authenticated.
-var UnauthLimits = Limits{MaxMultibulk: 10, MaxBulk: 16384, MaxInline: 64 * 1024, Unauth: true}
+var UnauthLimits = Limits{MaxMultibulk: 1<<31 - 1, MaxBulk: 512 * 1024 * 1024, MaxInline: 64 * 1024, Unauth: true}
 
 // ProtocolError is a malformed request; the connection must be closed after
 // replying with its text.
@@ -44,6 +52,11 @@ var ErrIncomplete = errors.New("resp: incomplete request")
 // consumed, and an error: ErrIncomplete when more data is needed, or a
 // *ProtocolError. An empty request (blank inline line, "*0" or "*-1")
 // returns zero args with n > 0.
+//
+// With ErrIncomplete, n is 0 or a lower bound on the length buf must reach
+// before a new attempt can succeed (more than len(buf)): the caller may
+// skip parsing until then, which keeps a request with a million arguments
+// arriving in many reads linear instead of quadratic.
 func Parse(buf []byte, args [][]byte, lim *Limits) ([][]byte, int, error) {
 	args = args[:0]
 	if len(buf) == 0 {
@@ -72,46 +85,57 @@ func Parse(buf []byte, args [][]byte, lim *Limits) ([][]byte, int, error) {
 		return args, 0, errInvalidMultibulk
 	}
 	if count > lim.MaxMultibulk {
-		if lim.Unauth {
-			return args, 0, errUnauthMultibulk
-		}
 		return args, 0, errInvalidMultibulk
+	}
+	if lim.Unauth && count > unauthMaxMultibulk {
+		return args, 0, errUnauthMultibulk
 	}
 	pos := nl + 1
 	if count <= 0 {
 		return args, pos, nil
 	}
+	// need is what buf must hold at least: the rest of arguments i..count,
+	// each at least "$0\r\n\r\n".
+	need := func(from int, i int64) int {
+		rest := (count - i) * 6
+		if rest > 1<<40 {
+			rest = 1 << 40
+		}
+		return max(from+int(rest), len(buf)+1)
+	}
 	for i := int64(0); i < count; i++ {
 		if pos >= len(buf) {
-			return args, 0, ErrIncomplete
+			return args, need(pos, i), ErrIncomplete
 		}
-		if buf[pos] != '$' {
-			return args, 0, &ProtocolError{"expected '$', got '" + string(buf[pos]) + "'"}
-		}
+		// As Redis, the header line must be complete before its '$' is
+		// checked.
 		nl := bytes.IndexByte(buf[pos:], '\r')
 		if nl < 0 {
 			if len(buf)-pos > lim.MaxInline {
 				return args, 0, errTooBigBulk
 			}
-			return args, 0, ErrIncomplete
+			return args, need(pos, i), ErrIncomplete
 		}
 		if nl > lim.MaxInline {
 			return args, 0, errTooBigBulk
+		}
+		if buf[pos] != '$' {
+			return args, 0, &ProtocolError{"expected '$', got '" + string(buf[pos]) + "'"}
 		}
 		n, ok := parseInt(buf[pos+1 : pos+nl])
 		if !ok || n < 0 {
 			return args, 0, errInvalidBulk
 		}
 		if n > lim.MaxBulk {
-			if lim.Unauth {
-				return args, 0, errUnauthBulk
-			}
 			return args, 0, errInvalidBulk
+		}
+		if lim.Unauth && n > unauthMaxBulk {
+			return args, 0, errUnauthBulk
 		}
 		start := pos + nl + 2 // skip "\r\n"
 		end := start + int(n)
 		if end+2 > len(buf) {
-			return args, 0, ErrIncomplete
+			return args, need(end+2, i+1), ErrIncomplete
 		}
 		args = append(args, buf[start:end:end])
 		pos = end + 2

@@ -1,6 +1,7 @@
 package resp
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -38,9 +39,13 @@ func TestParseMultibulkPipeline(t *testing.T) {
 func TestParseIncompleteAtEveryCut(t *testing.T) {
 	full := "*3\r\n$3\r\nSET\r\n$5\r\nhello\r\n$5\r\nworld\r\n"
 	for i := 0; i < len(full); i++ {
-		_, _, err := Parse([]byte(full[:i]), nil, &DefaultLimits)
+		_, need, err := Parse([]byte(full[:i]), nil, &DefaultLimits)
 		if !errors.Is(err, ErrIncomplete) {
 			t.Fatalf("cut %d: want ErrIncomplete, got %v", i, err)
+		}
+		// The hint is a lower bound of the whole request's length.
+		if need != 0 && (need <= i || need > len(full)) {
+			t.Fatalf("cut %d: need %d, request is %d bytes", i, need, len(full))
 		}
 	}
 	args, n, err := Parse([]byte(full), nil, &DefaultLimits)
@@ -100,6 +105,13 @@ func TestParseErrors(t *testing.T) {
 	if _, _, err := Parse([]byte("*1\r\n$16385\r\n"), nil, &UnauthLimits); err == nil || err.Error() != "ERR Protocol error: unauthenticated bulk length" {
 		t.Errorf("unauth bulk: %v", err)
 	}
+	// A bulk length above proto-max-bulk-len is invalid, authenticated or not.
+	if _, _, err := Parse([]byte("*1\r\n$536870913\r\n"), nil, &UnauthLimits); err == nil || err.Error() != "ERR Protocol error: invalid bulk length" {
+		t.Errorf("unauth huge bulk: %v", err)
+	}
+	if _, _, err := Parse([]byte("*10\r\n$16384\r\n"), nil, &UnauthLimits); err != ErrIncomplete {
+		t.Errorf("unauth at the caps: %v", err)
+	}
 	big := strings.Repeat("a", 70*1024)
 	if _, _, err := Parse([]byte(big), nil, &DefaultLimits); err == nil || err.Error() != "ERR Protocol error: too big inline request" {
 		t.Errorf("big inline: %v", err)
@@ -137,6 +149,18 @@ func FuzzParse(f *testing.F) {
 		buf := append([]byte(nil), data...)
 		for len(buf) > 0 {
 			args, n, err := Parse(buf, nil, &DefaultLimits)
+			if err == ErrIncomplete && n != 0 && n <= len(buf) {
+				t.Fatalf("need hint %d not beyond the %d bytes held", n, len(buf))
+			}
+			if err == ErrIncomplete && n != 0 && n < 1<<20 {
+				// Completing the request with minimal arguments needs
+				// at least n bytes: padding to n-1 must stay incomplete
+				// or fail, never succeed.
+				pad := append(append([]byte(nil), buf...), bytes.Repeat([]byte("\r\n"), (n-1-len(buf))/2+1)...)[:n-1]
+				if _, _, err2 := Parse(pad, nil, &DefaultLimits); err2 == nil {
+					t.Fatalf("request completed at %d bytes below the hint %d", n-1, n)
+				}
+			}
 			if err != nil {
 				return
 			}

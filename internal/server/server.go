@@ -6,12 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log"
 	"net"
 	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -32,7 +29,6 @@ type Server struct {
 	KS  *keyspace.Keyspace
 	Log *log.Logger
 
-	listeners  []net.Listener
 	listenAddr string
 	wg         sync.WaitGroup
 	quit       chan struct{}
@@ -43,6 +39,9 @@ type Server struct {
 	conns   map[net.Conn]struct{}
 
 	persist *persist.Manager // persistence.go
+
+	net netState // listeners, TLS (listen.go, tls.go)
+	tls tlsState
 }
 
 // Options adjust a server beyond its configuration (tests inject a clock).
@@ -50,8 +49,11 @@ type Options struct {
 	// ListenAddr, when set, replaces bind/port with one TCP address
 	// (port 0 picks a free port).
 	ListenAddr string
-	Clock      clock.Clock
-	Logger     *log.Logger
+	// TLSListenAddr, when set, replaces bind/tls-port for TLS (port 0
+	// picks a free port); see TLSAddr.
+	TLSListenAddr string
+	Clock         clock.Clock
+	Logger        *log.Logger
 }
 
 // New builds a server from cfg without listening yet.
@@ -80,6 +82,10 @@ func New(cfg *config.Config, opt Options) (*Server, error) {
 	for _, name := range []string{"notify-keyspace-events", "client-output-buffer-limit", "tracking-table-max-keys"} {
 		cfg.OnChange(name, func(string) error { eng.ReloadPubsubConfig(); return nil })
 	}
+	// Listeners, TLS, rename-command (listen.go).
+	if err := s.initNet(opt); err != nil {
+		return nil, err
+	}
 	// Persistence: Load reads the AOF or RDB (persistence.go).
 	if err := s.initPersistence(); err != nil {
 		return nil, err
@@ -87,81 +93,21 @@ func New(cfg *config.Config, opt Options) (*Server, error) {
 	return s, nil
 }
 
-// Listen opens the configured listeners.
-func (s *Server) Listen() error {
-	if s.listenAddr != "" {
-		ln, err := net.Listen("tcp", s.listenAddr)
-		if err != nil {
-			return err
-		}
-		s.listeners = append(s.listeners, ln)
-		s.Eng.Port = ln.Addr().(*net.TCPAddr).Port
-		return nil
-	}
-	port := s.Cfg.Int("port")
-	binds := strings.Fields(s.Cfg.String("bind"))
-	if len(binds) == 0 {
-		binds = []string{"127.0.0.1"}
-	}
-	if port != 0 {
-		for _, b := range binds {
-			optional := strings.HasPrefix(b, "-")
-			b = strings.TrimPrefix(b, "-")
-			if b == "*" {
-				b = ""
-			}
-			ln, err := net.Listen("tcp", net.JoinHostPort(b, strconv.FormatInt(port, 10)))
-			if err != nil {
-				if optional {
-					continue
-				}
-				s.closeListeners()
-				return err
-			}
-			s.listeners = append(s.listeners, ln)
-		}
-	}
-	if us := s.Cfg.String("unixsocket"); us != "" {
-		os.Remove(us)
-		ln, err := net.Listen("unix", us)
-		if err != nil {
-			s.closeListeners()
-			return err
-		}
-		if perm, err := strconv.ParseUint(s.Cfg.String("unixsocketperm"), 8, 32); err == nil && perm != 0 {
-			os.Chmod(us, os.FileMode(perm))
-		}
-		s.listeners = append(s.listeners, ln)
-	}
-	if len(s.listeners) == 0 {
-		return errors.New("no listeners configured")
-	}
-	if tcp, ok := s.listeners[0].Addr().(*net.TCPAddr); ok {
-		s.Eng.Port = tcp.Port
-	}
-	return nil
-}
+// Listen opens the configured listeners (listen.go).
+func (s *Server) Listen() error { return s.listen() }
 
 func (s *Server) closeListeners() {
-	for _, ln := range s.listeners {
-		ln.Close()
-	}
+	s.net.mu.Lock()
+	defer s.net.mu.Unlock()
+	s.closeListenersLocked()
 }
 
 // Addr returns the first listener's address.
-func (s *Server) Addr() string {
-	if len(s.listeners) == 0 {
-		return ""
-	}
-	return s.listeners[0].Addr().String()
-}
+func (s *Server) Addr() string { return s.addr() }
 
 // Serve accepts connections until Close. It returns after all connections ended.
 func (s *Server) Serve() {
-	for _, ln := range s.listeners {
-		s.wg.Add(1)
-		go s.acceptLoop(ln)
-	}
+	s.startAccepting() // listen.go
 	s.wg.Add(1)
 	go s.cron()
 	<-s.quit
@@ -249,18 +195,11 @@ func (s *Server) acceptLoop(ln net.Listener) {
 			time.Sleep(5 * time.Millisecond)
 			continue
 		}
-		if max := s.Cfg.Int("maxclients"); max > 0 && int64(s.Eng.NumClients()) >= max {
-			s.Eng.Stats.RejectedConns.Add(1)
-			io.WriteString(nc, "-ERR max number of clients reached\r\n")
-			nc.Close()
+		// maxclients, protected mode; socket options are set by the
+		// listener (listen.go).
+		var ok bool
+		if nc, ok = s.admit(nc); !ok {
 			continue
-		}
-		if tc, ok := nc.(*net.TCPConn); ok {
-			tc.SetNoDelay(true)
-			if ka := s.Cfg.Int("tcp-keepalive"); ka > 0 {
-				tc.SetKeepAlive(true)
-				tc.SetKeepAlivePeriod(time.Duration(ka) * time.Second)
-			}
 		}
 		s.connsMu.Lock()
 		s.conns[nc] = struct{}{}
@@ -286,6 +225,9 @@ func (s *Server) serveConn(nc net.Conn) {
 		raddr = nc.RemoteAddr().String()
 	}
 	c := s.Eng.NewClient(nc, raddr, laddr, 0)
+	if tc, ok := nc.(*trackedConn); ok {
+		tc.client.Store(c) // output limit watchdog (listen.go)
+	}
 	defer func() {
 		s.Eng.RemoveClient(c)
 		nc.Close()
@@ -295,6 +237,7 @@ func (s *Server) serveConn(nc net.Conn) {
 	}()
 	buf := make([]byte, 0, readChunk)
 	args := make([][]byte, 0, 16)
+	need := 0 // the pending request needs at least this much buffer (resp.Parse)
 	for {
 		if cap(buf)-len(buf) < readChunk/4 {
 			limit := s.Cfg.Int("client-query-buffer-limit")
@@ -314,15 +257,22 @@ func (s *Server) serveConn(nc net.Conn) {
 			pos := 0
 			authLim := resp.DefaultLimits
 			authLim.MaxBulk = s.Cfg.Int("proto-max-bulk-len")
+			unauthLim := authLim
+			unauthLim.Unauth = true
+			if len(buf) < need && err == nil {
+				continue // the pending request cannot be complete yet
+			}
+			need = 0
 			for pos < len(buf) && !c.Closing && !c.Killed() {
 				lim := &authLim
 				if !c.Authed {
-					lim = &resp.UnauthLimits
+					lim = &unauthLim
 				}
 				var used int
 				var perr error
 				args, used, perr = resp.Parse(buf[pos:], args, lim)
 				if perr == resp.ErrIncomplete {
+					need = used // relative to pos, where the buffer starts after compaction
 					break
 				}
 				if perr != nil {
@@ -336,6 +286,9 @@ func (s *Server) serveConn(nc net.Conn) {
 					continue
 				}
 				s.Eng.Exec(c, args)
+				if s.outputOverLimit(nc, c) { // client-output-buffer-limit (listen.go)
+					return
+				}
 				if c.Blocked() { // BLPOP & co: wait without locks (blocking.go)
 					var ok bool
 					if buf, ok = s.waitBlocked(nc, c, buf); !ok {
