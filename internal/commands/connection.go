@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"crypto/subtle"
 	"math"
 	"strconv"
 	"strings"
@@ -57,19 +56,8 @@ var (
 	// itself off.
 	connResetHooks []func(c *engine.Ctx)
 
-	// connAuthenticate checks a user name and password (AUTH, HELLO AUTH).
-	// Until ACLs exist there is one user, "default", whose password is
-	// requirepass (any password when requirepass is empty, as nopass).
-	connAuthenticate = func(e *engine.Engine, user, pass []byte) bool {
-		if string(user) != "default" {
-			return false
-		}
-		rp := e.Cfg.String("requirepass")
-		return rp == "" || subtle.ConstantTimeCompare(pass, []byte(rp)) == 1
-	}
-
 	// connUserExists reports whether an ACL user exists (CLIENT KILL USER).
-	connUserExists = func(e *engine.Engine, user string) bool { return user == "default" }
+	connUserExists = func(e *engine.Engine, user string) bool { return e.ACL.Get(user) != nil }
 
 	// connRole is the replication role HELLO reports.
 	connRole = func(e *engine.Engine) string {
@@ -124,8 +112,7 @@ func cmdReset(c *engine.Ctx) {
 	c.DB = c.E.KS.DB(0)
 	cl.Proto = 2
 	cl.W.Proto = 2
-	cl.User = "default"
-	cl.Authed = c.E.Cfg.String("requirepass") == ""
+	cl.User, cl.Authed = c.E.ACL.Default, c.E.DefaultAuthed()
 	cl.Multi = nil
 	c.E.Unwatch(cl)
 	for _, h := range connResetHooks {
@@ -169,19 +156,21 @@ func cmdAuth(c *engine.Ctx) {
 	}
 	user, pass := []byte("default"), c.Argv[len(c.Argv)-1]
 	if len(c.Argv) == 2 {
-		if c.E.Cfg.String("requirepass") == "" {
+		if c.E.ACL.Default.Rules().NoPass() {
 			c.ErrString("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
 			return
 		}
 	} else {
 		user = c.Argv[1]
 	}
-	if !connAuthenticate(c.E, user, pass) {
+	u := c.E.ACL.Authenticate(user, pass)
+	if u == nil {
+		c.E.ACLLogAuth(c.C, c.Argv[0], user)
 		c.Err(errs.WrongPass)
 		return
 	}
 	c.C.Authed = true
-	c.C.User = string(user)
+	c.C.User = u
 	c.W.OK()
 }
 
@@ -207,12 +196,14 @@ func cmdHello(c *engine.Ctx) {
 		opt := c.Argv[j]
 		switch {
 		case eqFold(opt, "AUTH") && more >= 2:
-			if !connAuthenticate(c.E, c.Argv[j+1], c.Argv[j+2]) {
+			u := c.E.ACL.Authenticate(c.Argv[j+1], c.Argv[j+2])
+			if u == nil {
+				c.E.ACLLogAuth(c.C, c.Argv[0], c.Argv[j+1])
 				c.Err(errs.WrongPass)
 				return
 			}
 			c.C.Authed = true
-			c.C.User = string(c.Argv[j+1])
+			c.C.User = u
 			j += 2
 		case eqFold(opt, "SETNAME") && more >= 1:
 			if !connValidAttr(c.Argv[j+1]) {
@@ -472,7 +463,7 @@ func connAppendClientInfo(b []byte, c *engine.Ctx, cl *engine.Client, now time.T
 	b = append(b, " events=r cmd="...)
 	b = append(b, cmd...)
 	b = append(b, " user="...)
-	b = append(b, cl.User...)
+	b = append(b, connUserName(cl)...)
 	redir := int64(-1)
 	if tr := cl.TrackingInfo(); tr.On {
 		redir = tr.Redirect // 0 when tracking without REDIRECT, as Redis
@@ -636,7 +627,7 @@ func cmdClientKill(c *engine.Ctx) {
 		if id != 0 && cl.ID != id {
 			continue
 		}
-		if user != nil && cl.User != *user {
+		if user != nil && connUserName(cl) != *user {
 			continue
 		}
 		if maxAge >= 0 && now.Sub(cl.Created) <= maxAge {

@@ -18,26 +18,36 @@ func init() {
 // DBSIZE
 func cmdDBSize(c *engine.Ctx) { c.W.Int(c.DB.Size()) }
 
-// genericFlushArgs checks the optional ASYNC | SYNC argument. Both free
-// memory the same way here: the garbage collector reclaims the old maps.
-func genericFlushArgs(c *engine.Ctx) bool {
+// genericFlushArgs checks the optional ASYNC | SYNC argument and returns
+// whether to flush asynchronously (ASYNC, or no argument with
+// lazyfree-lazy-user-flush). Both free memory the same way here (the
+// garbage collector reclaims the dropped maps); ASYNC counts the keys as
+// lazily freed objects, as Redis does (keyspace/lazyfree.go).
+func genericFlushArgs(c *engine.Ctx) (async, ok bool) {
 	switch {
 	case len(c.Argv) == 1:
-		return true
-	case len(c.Argv) == 2 && (eqFold(c.Argv[1], "SYNC") || eqFold(c.Argv[1], "ASYNC")):
-		return true
+		return c.E.KS.LazyUserFlush(), true
+	case len(c.Argv) == 2 && eqFold(c.Argv[1], "SYNC"):
+		return false, true
+	case len(c.Argv) == 2 && eqFold(c.Argv[1], "ASYNC"):
+		return true, true
 	}
 	c.Err(errs.Syntax)
-	return false
+	return false, false
 }
 
 // FLUSHDB [ASYNC | SYNC]
 func cmdFlushDB(c *engine.Ctx) {
-	if !genericFlushArgs(c) {
+	async, ok := genericFlushArgs(c)
+	if !ok {
 		return
 	}
 	n := c.DB.Size()
-	c.DB.Flush()
+	if async {
+		c.DB.FlushAsync()
+	} else {
+		c.DB.Flush()
+	}
 	c.E.Stats.Dirty.Add(n)
 	c.Dirty() // always propagated, even when the db was empty
 	c.W.OK()
@@ -45,7 +55,8 @@ func cmdFlushDB(c *engine.Ctx) {
 
 // FLUSHALL [ASYNC | SYNC]
 func cmdFlushAll(c *engine.Ctx) {
-	if !genericFlushArgs(c) {
+	async, ok := genericFlushArgs(c)
+	if !ok {
 		return
 	}
 	ks := c.E.KS
@@ -53,7 +64,11 @@ func cmdFlushAll(c *engine.Ctx) {
 	for i := 0; i < ks.NumDBs(); i++ {
 		db := ks.DB(i)
 		n += db.Size()
-		db.Flush()
+		if async {
+			db.FlushAsync()
+		} else {
+			db.Flush()
+		}
 	}
 	c.E.Stats.Dirty.Add(n + 1)
 	c.Dirty()

@@ -91,12 +91,11 @@ func genericExpire(c *engine.Ctx, basetime int64, seconds bool) {
 	when += basetime
 
 	key := c.Argv[1]
-	e := c.DB.Lookup(key)
+	e := c.DB.Lookup(key) // records the access (LRU clock / LFU counter)
 	if e == nil {
 		c.W.Int(0)
 		return
 	}
-	genericTouch(c, e)
 	if flags != 0 {
 		cur := e.Expire // 0: no TTL, Redis's -1
 		switch {
@@ -178,15 +177,11 @@ func genericTTL(c *engine.Ctx, ms, abs bool) {
 // PERSIST key
 func cmdPersist(c *engine.Ctx) {
 	key := c.Argv[1]
-	e := c.DB.Lookup(key)
+	e := c.DB.Lookup(key) // records the access (LRU clock / LFU counter)
 	if e == nil || e.Expire == 0 {
-		if e != nil {
-			genericTouch(c, e)
-		}
 		c.W.Int(0)
 		return
 	}
-	genericTouch(c, e)
 	c.DB.SetExpire(key, e, 0)
 	c.Modified(key)
 	c.Notify(engine.NotifyGeneric, "persist", key)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/redwingdb/redwing/internal/engine"
+	"github.com/redwingdb/redwing/internal/keyspace"
 )
 
 func init() {
@@ -600,7 +601,7 @@ func readMemStats(e *engine.Engine, m *memStats) {
 	released := metricU64(memSamples[3])
 	memSamplesMu.Unlock()
 
-	m.used = objects
+	m.used = keyspace.UsedMemory() // live heap at the last GC + keyspace growth since (keyspace/memory.go)
 	m.allocated = objects
 	m.active = objects + unused
 	m.resident = total - released
@@ -736,8 +737,8 @@ func infoMemory(ib *infoBuf, e *engine.Engine, m *memStats) {
 	ib.int("mem_aof_buffer", 0)
 	ib.str("mem_allocator", "go")
 	ib.int("active_defrag_running", 0)
-	ib.int("lazyfree_pending_objects", 0)
-	ib.int("lazyfreed_objects", 0)
+	ib.int("lazyfree_pending_objects", e.KS.LazyfreePendingObjects())
+	ib.int("lazyfreed_objects", e.KS.LazyfreedObjects())
 }
 
 // ---------------------------------------------------------------------------
@@ -815,8 +816,9 @@ func infoStats(ib *infoBuf, e *engine.Engine) {
 	ib.int("expire_cycle_cpu_milliseconds", 0)
 	ib.int("evicted_keys", hookVal(infoHooks.EvictedKeys, e))
 	ib.int("evicted_clients", 0)
-	ib.int("total_eviction_exceeded_time", 0)
-	ib.int("current_eviction_exceeded_time", 0)
+	evTotal, evCur := e.KS.EvictionExceededTime()
+	ib.int("total_eviction_exceeded_time", evTotal/1000)
+	ib.int("current_eviction_exceeded_time", evCur/1000)
 	ib.int("keyspace_hits", st.KeyspaceHits.Load())
 	ib.int("keyspace_misses", st.KeyspaceMisses.Load())
 	ib.int("pubsub_channels", hookVal(infoHooks.PubsubChannels, e))

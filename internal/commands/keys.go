@@ -38,15 +38,23 @@ func init() {
 }
 
 // DEL key [key ...]
-func cmdDel(c *engine.Ctx) { genericDel(c) }
+func cmdDel(c *engine.Ctx) { genericDel(c, c.E.KS.LazyUserDel()) }
 
 // UNLINK key [key ...]
-func cmdUnlink(c *engine.Ctx) { genericDel(c) }
+func cmdUnlink(c *engine.Ctx) { genericDel(c, true) }
 
-func genericDel(c *engine.Ctx) {
+// genericDel deletes the named keys; lazy frees their values as
+// UNLINK does (keyspace/lazyfree.go).
+func genericDel(c *engine.Ctx, lazy bool) {
 	var n int64
 	for _, k := range c.Argv[1:] {
-		if c.DB.Delete(k) {
+		var ok bool
+		if lazy {
+			ok = c.DB.Unlink(k)
+		} else {
+			ok = c.DB.Delete(k)
+		}
+		if ok {
 			c.Modified(k)
 			c.Notify(engine.NotifyGeneric, "del", k)
 			n++
@@ -96,12 +104,11 @@ func cmdRenameNX(c *engine.Ctx) { genericRename(c, true) }
 
 func genericRename(c *engine.Ctx, nx bool) {
 	src, dst := c.Argv[1], c.Argv[2]
-	e := c.DB.Lookup(src)
+	e := c.DB.Lookup(src) // records the access (LRU clock / LFU counter)
 	if e == nil {
 		c.Err(errs.NoSuchKey)
 		return
 	}
-	genericTouch(c, e)
 	if bytes.Equal(src, dst) {
 		if nx {
 			c.W.Int(0)
@@ -160,12 +167,11 @@ func cmdCopy(c *engine.Ctx) {
 		c.Err(errs.SameObject)
 		return
 	}
-	e := lookupRead(c, key)
+	e := lookupRead(c, key) // records the access (LRU clock / LFU counter)
 	if e == nil {
 		c.W.Int(0)
 		return
 	}
-	genericTouch(c, e)
 	if dst.Lookup(newkey) != nil && !replace {
 		c.W.Int(0)
 		return
@@ -208,12 +214,11 @@ func cmdMove(c *engine.Ctx) {
 		return
 	}
 	key := c.Argv[1]
-	e := src.Lookup(key)
+	e := src.Lookup(key) // records the access (LRU clock / LFU counter)
 	if e == nil {
 		c.W.Int(0)
 		return
 	}
-	genericTouch(c, e)
 	if dst.Lookup(key) != nil {
 		c.W.Int(0)
 		return
@@ -385,7 +390,9 @@ func cmdObjectIdleTime(c *engine.Ctx) {
 		c.ErrString("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
 		return
 	}
-	c.W.Int(e.IdleMs(c.Now()) / 1000)
+	// The cron's coarse clock, which also stamped the access (Redis's
+	// LRU_CLOCK): the real clock could be a second ahead of the stamp.
+	c.W.Int(e.IdleMs(c.E.KS.CoarseNowMs()) / 1000)
 }
 
 // OBJECT REFCOUNT key

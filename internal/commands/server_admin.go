@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/redwingdb/redwing/internal/clock"
+	"github.com/redwingdb/redwing/internal/config"
 	"github.com/redwingdb/redwing/internal/engine"
 	"github.com/redwingdb/redwing/internal/errs"
 	"github.com/redwingdb/redwing/internal/resp"
@@ -115,7 +116,14 @@ func cmdConfigSet(c *engine.Ctx) {
 	for i, a := range c.Argv[2:] {
 		pairs[i] = string(a)
 	}
-	if err := cfg.Set(pairs...); err != nil {
+	var err error
+	if ls, ok := c.E.Cfg.(*config.Config); ok {
+		// enable-protected-configs local: local clients may set them.
+		err = ls.SetWith(config.SetOptions{LocalClient: isLocalClient(c.C)}, pairs...)
+	} else {
+		err = cfg.Set(pairs...)
+	}
+	if err != nil {
 		c.Err(err)
 		return
 	}
@@ -135,6 +143,7 @@ func cmdConfigResetStat(c *engine.Ctx) {
 	st.UnexpectedError.Store(0)
 	st.ResetErrors()
 	c.E.KS.ExpiredKeys.Store(0)
+	c.E.KS.ResetEvictionStats() // evicted_keys, eviction exceeded time, lazyfreed_objects
 	c.E.ResetCommandStats()
 	c.E.ResetInstantaneousMetrics()
 	c.W.OK()

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/redwingdb/redwing/internal/acl"
 	"github.com/redwingdb/redwing/internal/resp"
 )
 
@@ -28,7 +29,7 @@ type Client struct {
 	Proto     int
 	DB        int
 	Authed    bool
-	User      string
+	User      *acl.User // ACL user (nil: unrestricted internal client)
 	Addr      string
 	LAddr     string
 	FD        int
@@ -48,8 +49,9 @@ type Client struct {
 	// W is the client's reply buffer.
 	W resp.Writer
 
-	ctx    Ctx    // reused by call() for every command
-	keyBuf keyBuf // scratch for key and shard indexes
+	ctx    Ctx          // reused by call() for every command
+	keyBuf keyBuf       // scratch for key and shard indexes
+	aclBuf *acl.Scratch // scratch for ACL checks of restricted users (acl_gate.go)
 
 	conn Conn
 

@@ -49,12 +49,20 @@ func (e *Engine) exec(c *Client, argv [][]byte) {
 		return
 	}
 	spec := cmd.Spec
-	if !c.Authed && !spec.Has(command.FlagNoAuth) {
+	if !c.Authed && !spec.Has(command.FlagNoAuth) && e.authRequired() {
 		e.rejectArgv(c, argv, string(errs.NoAuth))
 		return
 	}
 	if c.Multi != nil && spec.Has(command.FlagNoMulti) {
 		e.rejectArgv(c, argv, "ERR Command not allowed inside a transaction")
+		return
+	}
+	// ACL (acl_gate.go): one pointer load and a bool for unrestricted users.
+	if u := c.User; u != nil && !u.Unrestricted() && e.aclGate(c, cmd, argv) {
+		return
+	}
+	// Maxmemory (oom.go): one atomic load when no limit is set.
+	if e.KS.MaxMemory() != 0 && e.oomGate(c, cmd, argv) {
 		return
 	}
 	// RESP2 subscribed mode (pubsub_hooks.go).
@@ -328,6 +336,10 @@ func (e *Engine) execQueueLocked(c *Client, queue []QueuedCmd) {
 	e.queueWorld(c, true) // pub/sub: the client holds the world (pubsub_hooks.go)
 	defer e.queueWorld(c, false)
 	for _, q := range queue {
+		// ACL rules may have changed since queueing (acl_gate.go).
+		if u := c.User; u != nil && !u.Unrestricted() && e.aclExecDenied(c, q) {
+			continue
+		}
 		ctx := Ctx{E: e, C: c, Cmd: q.Cmd, Argv: q.Argv, W: &c.W, DB: ks.DB(c.DB), Exclusive: true, inMulti: true}
 		start := nanotime()
 		if guardsActive.Load() != 0 { // snapshot copy-on-write (persist_hooks.go)

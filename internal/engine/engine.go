@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/redwingdb/redwing/internal/acl"
 	"github.com/redwingdb/redwing/internal/keyspace"
 )
 
@@ -126,6 +127,9 @@ type Engine struct {
 
 	async asyncState // pub/sub, keyspace events, tracking (pubsub_hooks.go, tracking.go)
 
+	// ACL holds the users and the ACL log (acl_gate.go).
+	ACL *acl.Registry
+
 	loading atomic.Bool // the dataset is loading at start-up (loading.go)
 }
 
@@ -142,6 +146,11 @@ func New(ks *keyspace.Keyspace, cfg Settings) (*Engine, error) {
 	e.LastSave.Store(time.Now().Unix())
 	ks.Hooks = (*hooks)(e)
 	e.initAsync()
+	// Maxmemory, eviction and lazyfree parameters (oom.go).
+	e.initMemory()
+	if err := e.initACL(); err != nil { // acl_gate.go
+		return nil, err
+	}
 	return e, nil
 }
 
@@ -188,8 +197,7 @@ func (e *Engine) emit(batch []Effect) {
 func (e *Engine) NewClient(conn Conn, addr, laddr string, fd int) *Client {
 	c := &Client{ID: e.nextID.Add(1), Proto: 2, conn: conn, Addr: addr, LAddr: laddr, FD: fd, Created: time.Now()}
 	c.W.Proto = 2
-	c.Authed = e.Cfg.String("requirepass") == ""
-	c.User = "default"
+	c.User, c.Authed = e.ACL.Default, e.DefaultAuthed() // acl_gate.go
 	c.LastActive.Store(time.Now().UnixMilli())
 	c.unblock = make(chan unblockReq, 1)
 	e.clientsMu.Lock()
@@ -258,7 +266,11 @@ func (h *hooks) KeyModified(db int, key string) {
 func (h *hooks) KeyExpired(db int, key string) {
 	e := (*Engine)(h)
 	if e.hasSinks.Load() {
-		e.emit([]Effect{{DB: db, Argv: [][]byte{[]byte("DEL"), []byte(key)}}})
+		verb := "DEL"
+		if e.KS.LazyExpire() { // Redis propagates UNLINK under lazyfree-lazy-expire
+			verb = "UNLINK"
+		}
+		e.emit([]Effect{{DB: db, Argv: [][]byte{[]byte(verb), []byte(key)}}})
 	}
 	e.notify(NotifyExpired, "expired", db, []byte(key))
 }

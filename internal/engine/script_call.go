@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/redwingdb/redwing/internal/command"
+	"github.com/redwingdb/redwing/internal/errs"
 )
 
 // Script flags (shebang flags of EVAL scripts and function flags), in the
@@ -108,6 +109,7 @@ type ScriptRun struct {
 	Eval     bool
 	readOnly bool
 	allowOOM bool
+	oomStart bool // over maxmemory when the script started (oom.go)
 	repl     int
 	start    time.Time
 
@@ -132,7 +134,7 @@ func (e *Engine) BeginScript(ctx *Ctx, name string, eval bool, flags int, ro boo
 	st := e.scripts()
 	sc := st.client
 	if sc == nil {
-		sc = &Client{ID: 0, FD: -1, Authed: true, User: "default", Created: time.Now()}
+		sc = &Client{ID: 0, FD: -1, Authed: true, Created: time.Now()}
 		st.client = sc
 	}
 	sc.DB = ctx.C.DB
@@ -151,6 +153,14 @@ func (e *Engine) BeginScript(ctx *Ctx, name string, eval bool, flags int, ro boo
 	}
 	if flags&ScriptEvalCompat == 0 && flags&ScriptAllowOOM != 0 {
 		r.allowOOM = true
+	}
+	if e.KS.MaxMemory() != 0 && e.scriptOOMAtStart() { // oom.go
+		// A script with flags that may write is a denyoom command (Redis's
+		// evalGetCommandFlags): the gate's error.
+		if flags&ScriptEvalCompat == 0 && !r.allowOOM && flags&ScriptNoWrites == 0 {
+			return nil, string(errs.OOM)
+		}
+		r.oomStart = true
 	}
 	st.cur.Store(r)
 	scriptsRunning.Add(1)
@@ -189,6 +199,11 @@ func (r *ScriptRun) Killed() <-chan struct{} { return r.kill }
 
 // WasKilled reports whether the run was killed.
 func (r *ScriptRun) WasKilled() bool { return r.killed.Load() }
+
+// Release closes the kill channel once the run is over, without marking
+// the run killed, so that whatever watches it (contexts of Lua coroutines)
+// goes away.
+func (r *ScriptRun) Release() { r.killOnce.Do(func() { close(r.kill) }) }
 
 func (r *ScriptRun) doKill() {
 	r.killed.Store(true)
@@ -240,10 +255,18 @@ func (r *ScriptRun) Call(argv [][]byte) ([]byte, string) {
 	if spec.Has(command.FlagNoScript) {
 		return nil, "This Redis command is not allowed from script"
 	}
+	if msg := r.scriptACL(spec, argv); msg != "" { // acl_gate.go
+		return nil, msg
+	}
+	if spec.Has(command.FlagWrite) && r.readOnly {
+		return nil, "Write commands are not allowed from read-only scripts."
+	}
+	// Redis's scriptVerifyOOM: no growing write while over maxmemory, unless
+	// the script already wrote (it cannot stop half-way).
+	if r.oomStart && !r.allowOOM && !r.writeDirty.Load() && spec.Has(command.FlagDenyOOM) {
+		return nil, "-" + string(errs.OOM)
+	}
 	if spec.Has(command.FlagWrite) {
-		if r.readOnly {
-			return nil, "Write commands are not allowed from read-only scripts."
-		}
 		r.writeDirty.Store(true)
 	}
 	sc := r.client

@@ -13,6 +13,15 @@
 // expired keys are reported through the same funnel so that persistence
 // and replication see a DEL in order.
 //
+// Memory (memory.go, evict.go, lazyfree.go): used memory is the live heap
+// the last garbage collection measured plus the keyspace's estimated growth
+// since; with maxmemory set, PerformEvictions samples keys shard by shard
+// into Redis's 16-entry eviction pool (approximated LRU / LFU / TTL, or
+// random) and evicts through the same hooks funnel, one shard lock at a
+// time under the shared world lock. Lazy freeing is dropping a reference:
+// the collector frees concurrently (lazyfree.go explains the counters).
+// Shard maps are rebuilt after heavy deletion, since Go maps never shrink.
+//
 // SCAN cursors address shards: a cursor is the index of the next shard to
 // visit, so every key present for a whole scan is returned at least once.
 package keyspace

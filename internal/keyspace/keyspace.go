@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/redwingdb/redwing/internal/clock"
 )
@@ -44,6 +45,7 @@ func (e *Entry) Type() string {
 // shard lock (or the world lock) held, in execution order.
 type Hooks interface {
 	// KeyModified is called after key in db was written, deleted or expired.
+	// key may alias a request buffer: it is valid during the call only.
 	KeyModified(db int, key string)
 	// KeyExpired is called when a key was removed because its TTL passed,
 	// before KeyModified. It should propagate a DEL and notify.
@@ -63,7 +65,8 @@ type shard struct {
 	mu       sync.Mutex
 	m        map[string]*Entry
 	volatile map[string]*Entry // keys with a TTL, for active expiry
-	_        [16]byte          // keep neighbouring shard locks off one cache line
+	dels     int               // removals since the maps were rebuilt (memory.go)
+	_        [8]byte           // keep neighbouring shard locks off one cache line
 }
 
 // DB is one numbered database.
@@ -73,6 +76,7 @@ type DB struct {
 	shards [NumShards]shard
 	keys   atomic.Int64
 	exps   atomic.Int64
+	mem    atomic.Int64 // estimated heap bytes of the keys (memory.go)
 }
 
 // Keyspace is the set of databases plus the world lock.
@@ -89,6 +93,8 @@ type Keyspace struct {
 
 	// LazyExpire can be turned off (DEBUG SET-ACTIVE-EXPIRE does the same for active expiry).
 	ActiveExpire atomic.Bool
+
+	mem memState // eviction, access tracking policy, lazyfree (evict.go, lazyfree.go)
 }
 
 // New creates a keyspace with n databases.
@@ -213,9 +219,7 @@ func (db *DB) Lookup(key []byte) *Entry {
 		db.expireLocked(sh, string(key), e)
 		return nil
 	}
-	if e.Access&accessLFU == 0 {
-		e.TouchLRU(db.ks.lruNowMs())
-	}
+	db.ks.touch(e) // LRU clock or LFU counter, per maxmemory-policy (evict.go)
 	return e
 }
 
@@ -246,6 +250,9 @@ func (db *DB) Peek(key []byte) *Entry {
 
 func (db *DB) expireLocked(sh *shard, key string, e *Entry) {
 	db.removeLocked(sh, key, e)
+	if db.ks.mem.lazy.Load()&lazyExpire != 0 {
+		db.ks.lazyFree(e)
+	}
 	db.ks.ExpiredKeys.Add(1)
 	db.ks.Hooks.KeyExpired(db.ID, key)
 	db.ks.Hooks.KeyModified(db.ID, key)
@@ -253,7 +260,9 @@ func (db *DB) expireLocked(sh *shard, key string, e *Entry) {
 
 func (db *DB) removeLocked(sh *shard, key string, e *Entry) {
 	delete(sh.m, key)
+	sh.dels++
 	db.keys.Add(-1)
+	db.addMem(-keyCost(len(key), e))
 	if e.Expire != 0 {
 		delete(sh.volatile, key)
 		db.exps.Add(-1)
@@ -275,12 +284,15 @@ func (db *DB) Set(key []byte, v Entry) *Entry {
 			delete(sh.volatile, string(key))
 			db.exps.Add(-1)
 		case old.Expire == 0 && v.Expire != 0:
-			db.addVolatile(sh, key, old)
+			db.addVolatile(sh, string(key), old)
 		}
+		was := keyCost(len(key), old)
+		prev := old.Access
 		*old = v
 		if v.Access == 0 {
-			old.TouchLRU(db.ks.lruNowMs())
+			db.ks.stampNew(old, prev) // evict.go
 		}
+		db.addMem(keyCost(len(key), old) - was)
 		return old
 	}
 	if sh.m == nil {
@@ -289,21 +301,24 @@ func (db *DB) Set(key []byte, v Entry) *Entry {
 	e := new(Entry)
 	*e = v
 	if v.Access == 0 {
-		e.TouchLRU(db.ks.lruNowMs())
+		db.ks.stampNew(e, 0) // evict.go
 	}
-	sh.m[string(key)] = e
+	db.compactLocked(sh) // memory.go: rebuild maps bloated by deletions
+	k := string(key)     // one copy of the key for both maps
+	sh.m[k] = e
 	db.keys.Add(1)
+	db.addMem(keyCost(len(key), e))
 	if e.Expire != 0 {
-		db.addVolatile(sh, key, e)
+		db.addVolatile(sh, k, e)
 	}
 	return e
 }
 
-func (db *DB) addVolatile(sh *shard, key []byte, e *Entry) {
+func (db *DB) addVolatile(sh *shard, key string, e *Entry) {
 	if sh.volatile == nil {
 		sh.volatile = make(map[string]*Entry)
 	}
-	sh.volatile[string(key)] = e
+	sh.volatile[key] = e
 	db.exps.Add(1)
 }
 
@@ -312,10 +327,12 @@ func (db *DB) SetExpire(key []byte, e *Entry, ms int64) {
 	sh := db.shardFor(key)
 	switch {
 	case e.Expire == 0 && ms != 0:
-		db.addVolatile(sh, key, e)
+		db.addVolatile(sh, string(key), e)
+		db.addMem(mapSlotCost)
 	case e.Expire != 0 && ms == 0:
 		delete(sh.volatile, string(key))
 		db.exps.Add(-1)
+		db.addMem(-mapSlotCost)
 	}
 	e.Expire = ms
 }
@@ -337,7 +354,8 @@ func (db *DB) Delete(key []byte) bool {
 
 // Modified reports a completed write of key to the hooks funnel.
 func (db *DB) Modified(key []byte) {
-	db.ks.Hooks.KeyModified(db.ID, string(key))
+	// No copy: a write's hot path; hooks copy what they keep.
+	db.ks.Hooks.KeyModified(db.ID, unsafe.String(unsafe.SliceData(key), len(key)))
 }
 
 // Flush empties the database. The world lock must be held exclusively.
@@ -349,6 +367,7 @@ func (db *DB) Flush() {
 	}
 	db.keys.Store(0)
 	db.exps.Store(0)
+	db.dropMem()
 }
 
 // Swap exchanges the contents of databases a and b. World lock held exclusively.
@@ -369,6 +388,9 @@ func (ks *Keyspace) Swap(a, b int) {
 	ea, eb := da.exps.Load(), dbb.exps.Load()
 	da.exps.Store(eb)
 	dbb.exps.Store(ea)
+	ma, mb := da.mem.Load(), dbb.mem.Load()
+	da.mem.Store(mb)
+	dbb.mem.Store(ma)
 }
 
 // ForEachShard calls fn for every shard of db with the shard locked, unless

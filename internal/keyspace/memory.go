@@ -1,0 +1,358 @@
+package keyspace
+
+// Memory accounting: the used_memory figure maxmemory is compared with.
+//
+// Redis asks its allocator how many bytes are allocated. A Go program can
+// ask the runtime how many heap bytes the last garbage collection found
+// live (/gc/heap/live:bytes), but between collections the heap holds
+// garbage as well, so the runtime's figure either lags (live bytes) or
+// overstates (heap objects, up to twice the live heap with GOGC=100). An
+// evictor driven by either would hold too much or evict too much.
+//
+// Redwing combines both: the live heap measured at the end of the last
+// collection, plus an estimate of what the keyspace allocated and dropped
+// since then. Every insertion, overwrite and removal of a key adjusts a
+// process-wide counter by an estimate of the key's heap cost (map slots,
+// key string, Entry, value, each rounded to the Go allocator's size
+// classes); a finalizer that runs after every collection records the live
+// heap and the counter's value at that point. So
+//
+//	used = live heap at the last GC + (estimate now - estimate at that GC)
+//
+// Only the delta since the last collection relies on the estimate, and the
+// next collection corrects whatever it got wrong (values that grow in place,
+// such as a hash gaining fields, are seen at the next collection). Reading
+// the figure costs three atomic loads, cheap enough for every command when
+// maxmemory is set. The figure is process-wide, as Go's heap is.
+
+import (
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// gcSnap is the heap state recorded after a collection.
+type gcSnap struct {
+	live  int64  // heap bytes the collection found live
+	estAt int64  // memEst when it was recorded
+	cycle uint64 // completed collections at that point
+}
+
+var (
+	memEst   atomic.Int64 // running estimate of keyspace heap bytes (all keyspaces; only deltas matter)
+	gcState  atomic.Pointer[gcSnap]
+	gcWatch  sync.Once
+	gcCycles atomic.Int64
+)
+
+var gcSamples = []metrics.Sample{
+	{Name: "/gc/heap/live:bytes"},
+	{Name: "/memory/classes/heap/objects:bytes"},
+	{Name: "/gc/cycles/total:gc-cycles"},
+}
+
+// gcSentinel is garbage on purpose: its finalizer runs after each collection
+// and re-arms itself. It holds a pointer so that it is not a tiny allocation
+// (whose finalizers may never run).
+type gcSentinel struct {
+	p *int
+	_ [8]byte
+}
+
+func armGCWatch() {
+	s := &gcSentinel{}
+	runtime.SetFinalizer(s, func(*gcSentinel) {
+		recordGC()
+		armGCWatch()
+	})
+}
+
+// recordGC records the live heap and the keyspace estimate. It runs on the
+// finalizer goroutine (one at a time) and once at start.
+func recordGC() {
+	est := memEst.Load()
+	metrics.Read(gcSamples)
+	live := int64(0)
+	if gcSamples[0].Value.Kind() == metrics.KindUint64 {
+		live = int64(gcSamples[0].Value.Uint64())
+	}
+	if live == 0 && gcSamples[1].Value.Kind() == metrics.KindUint64 {
+		// No collection yet: all heap objects are the best figure.
+		live = int64(gcSamples[1].Value.Uint64())
+	}
+	var cycle uint64
+	if gcSamples[2].Value.Kind() == metrics.KindUint64 {
+		cycle = gcSamples[2].Value.Uint64()
+	}
+	gcState.Store(&gcSnap{live: live, estAt: est, cycle: cycle})
+	gcCycles.Add(1)
+	if goLimit.managed.Load() {
+		goLimit.Lock()
+		applyGoLimitLocked(live)
+		goLimit.Unlock()
+	}
+}
+
+func startGCWatch() {
+	gcWatch.Do(func() {
+		recordGC()
+		armGCWatch()
+	})
+}
+
+// UsedMemory returns the bytes Redwing counts as used (INFO used_memory,
+// the figure compared with maxmemory): the live heap at the last garbage
+// collection plus the keyspace's estimated growth since.
+func UsedMemory() uint64 {
+	s := gcState.Load()
+	if s == nil {
+		startGCWatch()
+		s = gcState.Load()
+	}
+	u := s.live + memEst.Load() - s.estAt
+	if u < 0 {
+		return 0
+	}
+	return uint64(u)
+}
+
+// GCCycles counts the collections the accounting has observed (tests).
+func GCCycles() int64 { return gcCycles.Load() }
+
+// SyncGC collects garbage and waits until the accounting has recorded a
+// collection that started after the call, so that UsedMemory is the live
+// heap (tests, benchmarks). It gives up after about two seconds.
+func SyncGC() {
+	startGCWatch()
+	cyc := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	runtime.GC()
+	metrics.Read(cyc)
+	want := cyc[0].Value.Uint64()
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) {
+		if s := gcState.Load(); s != nil && s.cycle >= want {
+			return
+		}
+		time.Sleep(time.Millisecond)
+		if s := gcState.Load(); s == nil || s.cycle < want {
+			runtime.GC() // the sentinel may be waiting for a later cycle
+			metrics.Read(cyc)
+			want = cyc[0].Value.Uint64()
+		}
+	}
+}
+
+// EstimatedBytes is the running keyspace estimate (tests compare its
+// change with the heap's).
+func EstimatedBytes() int64 { return memEst.Load() }
+
+// Per-key heap costs, measured on Go 1.26 (see TestMemoryEstimate): a
+// swiss-table slot (16-byte string header + 8-byte pointer + control byte)
+// at the average load of a growing table, and the Entry itself.
+const mapSlotCost = 38
+
+var entryCost = int64(allocSize(int(unsafe.Sizeof(Entry{}))))
+
+// sizeClasses are the Go allocator's small size classes (runtime/sizeclasses.go).
+var sizeClasses = [...]uint16{
+	8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256,
+	288, 320, 352, 384, 416, 448, 480, 512, 576, 640, 704, 768, 896, 1024, 1152, 1280,
+	1408, 1536, 1792, 2048, 2304, 2688, 3072, 3200, 3456, 4096, 4864, 5376, 6144, 6528,
+	6784, 6912, 8192, 9472, 9728, 10240, 10880, 12288, 13568, 14336, 16384, 18432,
+	19072, 20480, 21760, 24576, 27264, 28672, 32768,
+}
+
+// allocSize returns the bytes the Go allocator uses for an n-byte object.
+func allocSize(n int) int {
+	switch {
+	case n <= 0:
+		return 0
+	case n < 16:
+		// Pointer-free objects below 16 bytes share 16-byte tiny blocks.
+		return (n + 7) &^ 7
+	case n > 32768:
+		return (n + 8191) &^ 8191
+	}
+	// Binary search over the classes.
+	lo, hi := 0, len(sizeClasses)-1
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if int(sizeClasses[mid]) < n {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return int(sizeClasses[lo])
+}
+
+// lener is implemented by collection values.
+type lener interface{ Len() int }
+
+// objectCost estimates the heap bytes of a non-string value: a rough
+// per-element cost (the next collection corrects it).
+func objectCost(o Object) int64 {
+	if l, ok := o.(lener); ok {
+		return 64 + 48*int64(l.Len())
+	}
+	return 256
+}
+
+// keyCost estimates the heap bytes key and e occupy in a shard.
+func keyCost(keyLen int, e *Entry) int64 {
+	n := mapSlotCost + entryCost + int64(allocSize(keyLen))
+	if e.Obj == nil {
+		n += int64(allocSize(cap(e.Str)))
+	} else {
+		n += objectCost(e.Obj)
+	}
+	if e.Expire != 0 {
+		// The volatile map's slot; it shares the key string when the key
+		// was created with its TTL (SET EX), and holds a copy of its own
+		// after EXPIRE, which the estimate leaves to the next collection.
+		n += mapSlotCost
+	}
+	return n
+}
+
+// compactLocked rebuilds a shard's maps once it has seen more removals
+// than it holds keys (half as many with maxmemory set). A Go map never
+// shrinks, and under the churn of a cache (a key evicted or expired for
+// every key added) deleted slots linger as tombstones that make tables
+// grow: measured on Go 1.26, a map settles near 80 bytes per key under
+// churn against 26 freshly built, which would cost a cache at its limit
+// about a fifth of its keys (TestCompactUnderChurn, bench/cachesim). The
+// copy is amortised over the removals: one or two map inserts each. The
+// shard is locked and nothing iterates its maps (Set of a new key,
+// eviction).
+func (db *DB) compactLocked(sh *shard) {
+	limit := len(sh.m) + 32
+	if db.ks.mem.maxmem.Load() != 0 {
+		limit = len(sh.m)/2 + 32
+	}
+	if sh.dels <= limit {
+		return
+	}
+	sh.dels = 0
+	m := make(map[string]*Entry, len(sh.m))
+	for k, e := range sh.m {
+		m[k] = e
+	}
+	sh.m = m
+	if len(sh.volatile) == 0 {
+		sh.volatile = nil
+		return
+	}
+	v := make(map[string]*Entry, len(sh.volatile))
+	for k, e := range sh.volatile {
+		v[k] = e
+	}
+	sh.volatile = v
+}
+
+// addMem records a change of db's estimated size.
+func (db *DB) addMem(d int64) {
+	if d != 0 {
+		db.mem.Add(d)
+		memEst.Add(d)
+	}
+}
+
+// dropMem removes db's whole estimate (FLUSHDB / FLUSHALL).
+func (db *DB) dropMem() {
+	if n := db.mem.Swap(0); n > 0 {
+		memEst.Add(-n)
+		if n >= flushGCThreshold {
+			collectSoon()
+		}
+	}
+}
+
+// flushGCThreshold is the size of a flushed database above which a
+// collection is started at once, so that used memory (and the heap) drop
+// promptly instead of at the next collection the allocation rate brings,
+// which an idle server may not reach for minutes; the estimate knows the
+// keys' own cost, the collection finds the rest (map overhead, garbage
+// marked live).
+const flushGCThreshold = 1 << 20
+
+var gcPending atomic.Bool
+
+// collectSoon runs a garbage collection in the background (one at a time).
+func collectSoon() {
+	if !gcPending.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		runtime.GC()
+		gcPending.Store(false)
+	}()
+}
+
+// goLimit is the Go soft memory limit Redwing manages for maxmemory.
+var goLimit struct {
+	sync.Mutex
+	orig    int64 // the limit before Redwing changed it (GOMEMLIMIT or none)
+	saved   bool
+	base    int64 // MemoryLimitFor(maxmemory); 0: not managing
+	managed atomic.Bool
+}
+
+// SetGoMemoryLimit ties the process's Go soft memory limit to maxmemory
+// (MemoryLimitFor), or restores the original limit when maxmemory is 0. An
+// explicit GOMEMLIMIT below it wins. While set, every collection raises the
+// limit to at least 1.5 times the live heap, so that a dataset above
+// maxmemory (noeviction) does not make the collector run back to back.
+func SetGoMemoryLimit(maxmemory uint64) {
+	goLimit.Lock()
+	defer goLimit.Unlock()
+	if !goLimit.saved {
+		if maxmemory == 0 {
+			return
+		}
+		goLimit.orig = debug.SetMemoryLimit(-1)
+		goLimit.saved = true
+	}
+	goLimit.base = MemoryLimitFor(maxmemory)
+	goLimit.managed.Store(goLimit.base != 0)
+	live := int64(0)
+	if s := gcState.Load(); s != nil {
+		live = s.live
+	}
+	applyGoLimitLocked(live)
+}
+
+func applyGoLimitLocked(live int64) {
+	if goLimit.base == 0 {
+		debug.SetMemoryLimit(goLimit.orig)
+		return
+	}
+	lim := goLimit.base
+	if floor := live + live/2; floor > lim {
+		lim = floor
+	}
+	if goLimit.orig < lim {
+		lim = goLimit.orig
+	}
+	debug.SetMemoryLimit(lim)
+}
+
+// MemoryLimitFor returns the Go soft memory limit (runtime/debug's
+// SetMemoryLimit) to pair with maxmemory: the limit plus headroom for the
+// garbage between collections and the runtime's own memory, so that the
+// collector runs more often as the heap nears maxmemory instead of the
+// process growing. 0 means no limit.
+func MemoryLimitFor(maxmemory uint64) int64 {
+	if maxmemory == 0 {
+		return 0
+	}
+	lim := maxmemory + maxmemory/2 + 32<<20
+	if lim < maxmemory || lim > 1<<62 { // overflow
+		return 0
+	}
+	return int64(lim)
+}
