@@ -71,9 +71,12 @@ func TestMemoryEstimate(t *testing.T) {
 				t.Errorf("estimate %d B is not within 10%% of the heap's %d B", est, live)
 			}
 			// used_memory read before the collection must agree with the
-			// heap measured after it.
+			// heap measured after it. Between collections it also counts
+			// the map tables that growth replaced since the last one (live
+			// then, garbage now): up to ~13% measured for the smallest
+			// keys, where map slots are most of a key's cost.
 			after := int64(UsedMemory())
-			if d := float64(used-after) / float64(after); d < -0.1 || d > 0.1 {
+			if d := float64(used-after) / float64(after); d < -0.1 || d > 0.15 {
 				t.Errorf("used_memory before GC %d, after %d: off by %.1f%%", used, after, d*100)
 			}
 			// Deleting everything gives the estimate back.
