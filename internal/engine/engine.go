@@ -131,6 +131,7 @@ type Engine struct {
 	ACL *acl.Registry
 
 	loading atomic.Bool // the dataset is loading at start-up (loading.go)
+	scriptSt atomic.Pointer[scriptState] // the running script (script_call.go)
 }
 
 // New creates an engine over ks with the registered commands.

@@ -80,21 +80,18 @@ const (
 // hot path of Exec reads only this.
 var scriptsRunning atomic.Int32
 
-// scriptStates holds the per-engine script state (the Engine struct has no
-// field for it; the map is read only while a script runs).
-var scriptStates sync.Map // *Engine -> *scriptState
-
+// scriptState is an engine's script state (Engine.scriptSt).
 type scriptState struct {
 	cur    atomic.Pointer[ScriptRun]
 	client *Client // the fake client scripts run commands with
 }
 
 func (e *Engine) scripts() *scriptState {
-	if v, ok := scriptStates.Load(e); ok {
-		return v.(*scriptState)
+	if st := e.scriptSt.Load(); st != nil {
+		return st
 	}
-	v, _ := scriptStates.LoadOrStore(e, &scriptState{})
-	return v.(*scriptState)
+	e.scriptSt.CompareAndSwap(nil, &scriptState{})
+	return e.scriptSt.Load()
 }
 
 // ScriptRun is one running script (Redis's scriptRunCtx).
@@ -271,14 +268,17 @@ func (r *ScriptRun) Call(argv [][]byte) ([]byte, string) {
 	}
 	sc := r.client
 	sc.W.Buf = sc.W.Buf[:0]
-	ctx := Ctx{E: e, C: sc, Cmd: cmd, Argv: argv, W: &sc.W, DB: e.KS.DB(sc.DB), Exclusive: true, inMulti: true}
+	// The script client's own Ctx is reused (scripts run one at a time),
+	// as call() reuses each connection's.
+	ctx := &sc.ctx
+	*ctx = Ctx{E: e, C: sc, Cmd: cmd, Argv: argv, W: &sc.W, DB: e.KS.DB(sc.DB), Exclusive: true, inMulti: true}
 	start := nanotime()
 	e.Stats.Commands.Add(1)
 	if guardsActive.Load() != 0 { // snapshot copy-on-write (persist_hooks.go)
 		e.guardCmd(ctx.DB, cmd, argv)
 	}
-	cmd.Proc(&ctx)
-	e.account(&ctx, start)
+	cmd.Proc(ctx)
+	e.account(ctx, start)
 	if ctx.dirty > 0 {
 		r.outer.dirty += ctx.dirty
 	}
@@ -354,11 +354,11 @@ func (c *Ctx) CountErrorOnly(msg string) { c.E.Stats.CountError(msg) }
 // It returns true when it handled the command (BUSY error, or an allow-busy
 // command run at once).
 func (e *Engine) scriptGate(c *Client, cmd *Command, argv [][]byte) bool {
-	v, ok := scriptStates.Load(e)
-	if !ok {
+	st := e.scriptSt.Load()
+	if st == nil {
 		return false
 	}
-	r := v.(*scriptState).cur.Load()
+	r := st.cur.Load()
 	if r == nil || r.Caller == c {
 		return false
 	}

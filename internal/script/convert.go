@@ -437,18 +437,6 @@ func luaToInt64(f float64) int64 {
 // ---------------------------------------------------------------------------
 // Lua arguments -> command argv (luaArgsToRedisArgv).
 
-// appendArg converts one redis.call argument; ok is false for values that
-// are neither strings nor numbers.
-func appendArg(v lua.LValue) ([]byte, bool) {
-	switch x := v.(type) {
-	case lua.LString:
-		return []byte(string(x)), true
-	case lua.LNumber:
-		return formatG17(float64(x)), true
-	}
-	return nil, false
-}
-
 // formatG17 formats a number as printf("%.17g").
 func formatG17(f float64) []byte {
 	if f == math.Trunc(f) && math.Abs(f) < 1e17 {

@@ -88,18 +88,30 @@ func raise(L *lua.LState, msg string) {
 
 // argv converts the arguments on the stack for redis.call; on failure it
 // returns the error message.
-func stackArgv(L *lua.LState) ([][]byte, string) {
+func (v *vm) stackArgv(L *lua.LState) ([][]byte, string) {
 	n := L.GetTop()
 	if n == 0 {
 		return nil, "Please specify at least one argument for this redis lib call"
 	}
-	argv := make([][]byte, n)
+	// The arguments are copied into scratch space the VM reuses: a command
+	// copies what it keeps, as it does with a connection's query buffer.
+	argv, buf := v.argv[:0], v.argBuf[:0]
 	for i := 1; i <= n; i++ {
-		b, ok := appendArg(L.Get(i))
-		if !ok {
+		start := len(buf)
+		switch x := L.Get(i).(type) {
+		case lua.LString:
+			buf = append(buf, x...)
+		case lua.LNumber:
+			buf = append(buf, formatG17(float64(x))...)
+		default:
 			return nil, "Lua redis lib command arguments must be strings or integers"
 		}
-		argv[i-1] = b
+		argv = append(argv, buf[start:len(buf):len(buf)])
+	}
+	if cap(buf) <= 1<<20 {
+		v.argv, v.argBuf = argv, buf
+	} else {
+		v.argv, v.argBuf = nil, nil
 	}
 	return argv, ""
 }
@@ -110,7 +122,7 @@ func (v *vm) redisCall(L *lua.LState, raiseErr bool) int {
 	if run == nil {
 		raise(L, "redis.call/pcall can only be called inside a script invocation")
 	}
-	argv, msg := stackArgv(L)
+	argv, msg := v.stackArgv(L)
 	L.SetTop(0)
 	if argv == nil {
 		t := errorTable(L, msg, false)
@@ -180,7 +192,7 @@ func (v *vm) redisACLCheckCmd(L *lua.LState) int {
 	if v.run == nil {
 		raise(L, "redis.acl_check_cmd can only be called inside a script invocation")
 	}
-	argv, msg := stackArgv(L)
+	argv, msg := v.stackArgv(L)
 	if argv == nil {
 		raise(L, msg)
 	}

@@ -41,6 +41,9 @@ type vm struct {
 	// function VM only
 	loadAPI *lua.LTable
 	load    *library // library being built by FUNCTION LOAD
+
+	argv   [][]byte // redis.call argument scratch (stackArgv)
+	argBuf []byte
 }
 
 // runCtx is the context the VM polls between instructions: closed on
