@@ -10,12 +10,17 @@
 # alternating rounds (paced mixed GET/SET, 20% writes) and prints the median
 # p50/p99/p99.9, the Redwing/Redis ratios, and the longest stop-the-world
 # pause of Redwing's Go GC during the run (from GODEBUG=gctrace=1).
+# With a 10M-key heap the write load alone rarely triggers a collection
+# within a run, so every GC_EVERY seconds (default 2; 0 = off) the script
+# sends MEMORY PURGE to the server under test: a full collection of the
+# whole heap on Redwing (jemalloc purge on Redis), measured under load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000000 10000000)
 ROUNDS=${ROUNDS:-3}
 RATE=${RATE:-20000}
+GC_EVERY=${GC_EVERY:-2}
 DURATION=${DURATION:-10s}
 WORK=$(mktemp -d)
 RS_PID= RW_PID=
@@ -49,7 +54,13 @@ for N in "${SIZES[@]}"; do
 			(( r % 2 )) || order="redwing:$RW_PORT redis:$RS_PORT"
 			for s in $order; do
 				IFS=: read -r name port <<<"$s"
+				purger=
+				if [ "$GC_EVERY" != 0 ]; then
+					(while sleep "$GC_EVERY"; do redis-cli -p "$port" memory purge >/dev/null 2>&1; done) &
+					purger=$!
+				fi
 				echo "$name $("$WORK/latency" -addr 127.0.0.1:"$port" -keys "$N" -rate "$RATE" -duration "$DURATION")" >>"$WORK/lat"
+				[ -z "$purger" ] || { kill "$purger"; wait "$purger" 2>/dev/null || true; }
 			done
 		done
 		med() { grep "^$1 " "$WORK/lat" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
