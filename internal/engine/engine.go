@@ -130,7 +130,7 @@ type Engine struct {
 	// ACL holds the users and the ACL log (acl_gate.go).
 	ACL *acl.Registry
 
-	loading atomic.Bool // the dataset is loading at start-up (loading.go)
+	loading  atomic.Bool                 // the dataset is loading at start-up (loading.go)
 	scriptSt atomic.Pointer[scriptState] // the running script (script_call.go)
 }
 
