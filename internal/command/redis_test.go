@@ -222,8 +222,13 @@ func nonNil(s []string) []string {
 
 func describeReplyDocs(b *strings.Builder, name string, v any, indent string) {
 	m := rMap(v)
-	fmt.Fprintf(b, "%s%s since=%s group=%s docflags=%q deprecated=%s replaced=%s\n", indent, name,
-		rStr(m["since"]), rStr(m["group"]), nonNil(rStrs(m["doc_flags"])), rStr(m["deprecated_since"]), rStr(m["replaced_by"]))
+	var hist []string
+	for _, h := range rArr(m["history"]) {
+		hist = append(hist, rStr(rArr(h)[0]))
+	}
+	_, cx := m["complexity"]
+	fmt.Fprintf(b, "%s%s since=%s group=%s complexity=%t docflags=%q deprecated=%s replaced=%s history=%q\n", indent, name,
+		rStr(m["since"]), rStr(m["group"]), cx, nonNil(rStrs(m["doc_flags"])), rStr(m["deprecated_since"]), rStr(m["replaced_by"]), nonNil(hist))
 	describeReplyArgs(b, m["arguments"], indent+"  ")
 	subs := rMap(m["subcommands"])
 	names := make([]string, 0, len(subs))
@@ -251,8 +256,12 @@ func describeReplyArgs(b *strings.Builder, v any, indent string) {
 }
 
 func describeSpecDocs(b *strings.Builder, s *Spec, indent string) {
-	fmt.Fprintf(b, "%s%s since=%s group=%s docflags=%q deprecated=%s replaced=%s\n", indent, s.Name,
-		s.Since, s.Group, nonNil(s.DocFlags), s.DeprecatedSince, s.ReplacedBy)
+	var hist []string
+	for _, h := range s.History {
+		hist = append(hist, h.Version)
+	}
+	fmt.Fprintf(b, "%s%s since=%s group=%s complexity=%t docflags=%q deprecated=%s replaced=%s history=%q\n", indent, s.Name,
+		s.Since, s.Group, s.Complexity != "", nonNil(s.DocFlags), s.DeprecatedSince, s.ReplacedBy, nonNil(hist))
 	describeSpecArgs(b, s.Args, indent+"  ")
 	for _, sub := range s.Subs {
 		describeSpecDocs(b, sub, indent+"    ")

@@ -27,10 +27,17 @@ func init() {
 }
 
 // prepare fills in the parts of a spec that are not harvested: our own
-// summary and the derived key-extraction data.
+// summary, complexity and history texts, and the derived key-extraction
+// data.
 func prepare(s *Spec) {
 	if s.Summary == "" {
 		s.Summary = summaries[s.Name]
+	}
+	if s.Complexity == "" {
+		s.Complexity = complexities[s.Name]
+	}
+	if s.History == nil {
+		s.History = histories[s.Name]
 	}
 	s.keys = deriveKeyInfo(s)
 	sort.Slice(s.Subs, func(i, j int) bool { return s.Subs[i].Name < s.Subs[j].Name })

@@ -226,8 +226,9 @@ func cmdCommandDocs(c *engine.Ctx) {
 	}
 }
 
-// cmdinfoWriteDocs writes one COMMAND DOCS entry. Summaries are our own;
-// complexity notes and history are not kept in the table.
+// cmdinfoWriteDocs writes one COMMAND DOCS entry, with the fields Redis 7.0
+// has, in its order. Summaries, complexity notes and history descriptions
+// are our own (package command's summaries.go, complexity.go, history.go).
 func cmdinfoWriteDocs(w *resp.Writer, cmd *engine.Command) {
 	s := cmd.Spec
 	n := 3

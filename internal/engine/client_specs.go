@@ -16,11 +16,12 @@ import (
 var redis72ClientSubs = []*command.Spec{
 	{
 		Name: "client|no-touch", Arity: 3,
-		Flags:   command.FlagNoScript | command.FlagLoading | command.FlagStale,
-		Cats:    command.CatSlow | command.CatConnection,
-		Summary: "Stops, or resumes, the commands of this connection from updating the access time of the keys they read.",
-		Since:   "7.2.0",
-		Group:   "connection",
+		Flags:      command.FlagNoScript | command.FlagLoading | command.FlagStale,
+		Cats:       command.CatSlow | command.CatConnection,
+		Summary:    "Stops, or resumes, the commands of this connection from updating the access time of the keys they read.",
+		Complexity: "O(1)",
+		Since:      "7.2.0",
+		Group:      "connection",
 		Args: []command.Arg{
 			{Name: "enabled", Type: "oneof", KeySpecIndex: -1, Args: []command.Arg{
 				{Name: "on", Type: "pure-token", KeySpecIndex: -1, Token: "ON"},
@@ -30,11 +31,12 @@ var redis72ClientSubs = []*command.Spec{
 	},
 	{
 		Name: "client|setinfo", Arity: 4,
-		Flags:   command.FlagNoScript | command.FlagLoading | command.FlagStale,
-		Cats:    command.CatSlow | command.CatConnection,
-		Summary: "Records the name or version of the client library in use on this connection.",
-		Since:   "7.2.0",
-		Group:   "connection",
+		Flags:      command.FlagNoScript | command.FlagLoading | command.FlagStale,
+		Cats:       command.CatSlow | command.CatConnection,
+		Summary:    "Records the name or version of the client library in use on this connection.",
+		Complexity: "O(1)",
+		Since:      "7.2.0",
+		Group:      "connection",
 		Args: []command.Arg{
 			{Name: "attr", Type: "oneof", KeySpecIndex: -1, Args: []command.Arg{
 				{Name: "libname", Type: "string", KeySpecIndex: -1, Token: "LIB-NAME"},

@@ -5,8 +5,8 @@
 // Only machine facts are kept: arity, flags, key positions, ACL categories,
 // tips, key specs, versions, groups and the argument trees. Redis's prose
 // (summaries, complexity notes, history texts, key-spec notes and argument
-// summaries) is deliberately left out; our own summaries live in
-// summaries.go.
+// summaries) is deliberately left out; our own summaries, complexity notes
+// and history texts live in summaries.go, complexity.go and history.go.
 //
 // Usage:
 //
