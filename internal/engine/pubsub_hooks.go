@@ -2,6 +2,7 @@ package engine
 
 import (
 	"io"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,10 +45,16 @@ import (
 //     one after the other, each appended under the subscriber's mutex.
 //
 // Memory is bounded by client-output-buffer-limit: every append checks the
-// queue's size (pending bytes, held bytes and the chunk being written)
+// queue's size (pending bytes, held bytes and the chunks being written)
 // against the pubsub class limits for subscribed clients and the normal
 // class otherwise; a client over the hard limit, or over the soft limit for
 // longer than its seconds, is disconnected and its queue dropped.
+//
+// The queue is stored as a list of chunks (see chunkList), as Redis's reply
+// list: a backlog grows by adding chunks, never by reallocating and copying
+// one buffer (which left every smaller copy as garbage: a 32MB backlog cost
+// the heap about 3.5 times that), and the size checked against the limits
+// is the memory the chunks really hold.
 
 // OutputLimit is one client-output-buffer-limit class (0 = no limit).
 type OutputLimit struct {
@@ -198,19 +205,24 @@ type asyncOut struct {
 	// the owner's goroutine touches it.
 	afterReply []byte
 
+	// The drain goroutine's (one at a time): the chunks it writes, whose
+	// slice then becomes the queue's, and WriteBuffers' argument.
+	out chunkList
+	vec net.Buffers
+
 	mu struct {
 		sync.Mutex
 		idle      *sync.Cond // signalled when the drain goroutine stops
-		buf       []byte     // ready for the drain goroutine
-		spare     []byte
-		held      []byte // arrived while the owner was busy
-		inflight  int    // bytes being written now
-		flushing  bool   // a drain goroutine runs
-		kick      bool   // a publisher starts the drain at its flush
-		busy      bool   // the owner runs a batch not yet flushed
-		dead      bool   // closed or over its limit: drop everything
-		replyOff  bool   // CLIENT REPLY OFF
-		softSince int64  // unix ms the soft limit was first exceeded, 0 if not
+		buf       chunkList  // ready for the drain goroutine
+		held      chunkList  // arrived while the owner was busy
+		spare     []byte     // a written chunk kept for reuse
+		inflight  int        // bytes of the chunks being written now
+		flushing  bool       // a drain goroutine runs
+		kick      bool       // a publisher starts the drain at its flush
+		busy      bool       // the owner runs a batch not yet flushed
+		dead      bool       // closed or over its limit: drop everything
+		replyOff  bool       // CLIENT REPLY OFF
+		softSince int64      // unix ms the soft limit was first exceeded, 0 if not
 
 		// The command the owner runs now (to recognise its own events).
 		executing bool
@@ -218,6 +230,166 @@ type asyncOut struct {
 		db        int
 		shards    []int
 	}
+}
+
+// Queue storage.
+const (
+	chunkMin   = 4 << 10  // first chunk of a queue
+	chunkMax   = 64 << 10 // chunks double up to this size
+	spareMax   = 1 << 20  // largest written chunk kept for reuse
+	handOffMin = 16 << 10 // replies at least this long join the queue without a copy
+)
+
+// chunkPool recycles full-size chunks between queues (a busy subscriber
+// goes through many); the collector empties it when they are not used.
+var chunkPool sync.Pool
+
+func getChunk() []byte {
+	if p, ok := chunkPool.Get().(*[chunkMax]byte); ok {
+		return p[:0]
+	}
+	return make([]byte, 0, chunkMax)
+}
+
+// putChunk recycles a written chunk of chunkMax bytes.
+func putChunk(c []byte) {
+	if cap(c) == chunkMax {
+		chunkPool.Put((*[chunkMax]byte)(c[:chunkMax]))
+	}
+}
+
+// chunkList is a byte queue stored as chunks. Bytes are appended to the
+// last chunk and, when it is full, to a new one (a write may be split
+// across chunks), so that every chunk but the last is full except where
+// a whole buffer was handed over (FlushOwn). Its size is the memory it
+// holds: the capacity of every chunk but the last, whose unused room is
+// the next bytes' (at most chunkMax or a handed-over reply buffer).
+type chunkList struct {
+	chunks [][]byte
+	closed int // capacity of chunks[:len-1]
+}
+
+func (l *chunkList) empty() bool { return len(l.chunks) == 0 }
+
+// size is the memory the list holds (see chunkList).
+func (l *chunkList) size() int {
+	if n := len(l.chunks); n > 0 {
+		return l.closed + len(l.chunks[n-1])
+	}
+	return 0
+}
+
+// push appends a whole chunk.
+func (l *chunkList) push(b []byte) {
+	if n := len(l.chunks); n > 0 {
+		l.closed += cap(l.chunks[n-1])
+	}
+	l.chunks = append(l.chunks, b)
+}
+
+// reset empties the list, keeping its chunk slice (cleared) for reuse.
+func (l *chunkList) reset() {
+	clear(l.chunks)
+	l.chunks = l.chunks[:0]
+	l.closed = 0
+}
+
+// put appends b to l; q.mu is held.
+func (q *asyncOut) put(l *chunkList, b []byte) {
+	for len(b) > 0 {
+		n := len(l.chunks)
+		if n > 0 {
+			t := l.chunks[n-1]
+			if room := cap(t) - len(t); room > 0 {
+				k := min(room, len(b))
+				l.chunks[n-1] = append(t, b[:k]...)
+				b = b[k:]
+				continue
+			}
+		}
+		q.newChunk(l, len(b))
+	}
+}
+
+// newChunk appends an empty chunk to l: the spare one, or twice the last
+// (from chunkMin up to chunkMax), larger when want bytes need it.
+func (q *asyncOut) newChunk(l *chunkList, want int) {
+	c := q.mu.spare
+	q.mu.spare = nil
+	if c == nil {
+		sz := chunkMin
+		if n := len(l.chunks); n > 0 {
+			sz = 2 * cap(l.chunks[n-1])
+		}
+		if sz = min(max(sz, want), chunkMax); sz == chunkMax {
+			c = getChunk()
+		} else {
+			c = make([]byte, 0, sz)
+		}
+	}
+	l.push(c[:0])
+}
+
+// putMsg appends m, encoded for proto, to l; q.mu is held. It writes the
+// encoding in pieces (small headers gathered on the stack, channel and
+// payload copied once), so a message needs no buffer of its own.
+func (q *asyncOut) putMsg(l *chunkList, m *outMsg, proto int) {
+	need := m.maxLen()
+	if len(l.chunks) == 0 {
+		q.newChunk(l, need)
+	}
+	// The common case: the message fits the last chunk.
+	if n := len(l.chunks); cap(l.chunks[n-1])-len(l.chunks[n-1]) >= need {
+		l.chunks[n-1] = m.appendTo(l.chunks[n-1], proto)
+		return
+	}
+	var arr [96]byte
+	h := arr[:0]
+	bulk := func(b []byte) {
+		h = append(h, '$')
+		h = strconv.AppendInt(h, int64(len(b)), 10)
+		h = append(h, '\r', '\n')
+		if len(b) <= 32 && len(h)+len(b) <= 48 {
+			h = append(h, b...)
+		} else {
+			q.put(l, h)
+			q.put(l, b)
+			h = h[:0]
+		}
+		h = append(h, '\r', '\n')
+	}
+	switch m.typ {
+	case msgPubsub:
+		n := 3
+		if m.pattern != nil {
+			n = 4
+		}
+		h = pubsub.AppendHeader(h, proto, n)
+		h = pubsub.AppendBulkString(h, m.kind)
+		if m.pattern != nil {
+			bulk(m.pattern)
+		}
+		bulk(m.channel)
+		bulk(m.payload)
+		q.put(l, h)
+	case msgInvalidate, msgInvalidateP:
+		if m.typ == msgInvalidate {
+			h = append(h, ">2\r\n$10\r\ninvalidate\r\n"...)
+		} else {
+			h = pubsub.AppendHeader(h, proto, 3)
+			h = append(h, "$7\r\nmessage\r\n$20\r\n"+invalidateChannel+"\r\n"...)
+		}
+		q.put(l, h)
+		q.put(l, m.raw)
+	default:
+		q.put(l, m.appendTo(h, proto))
+	}
+}
+
+// dropLocked discards everything queued; q.mu is held.
+func (q *asyncOut) dropLocked() {
+	q.mu.dead = true
+	q.mu.buf, q.mu.held, q.mu.spare = chunkList{}, chunkList{}, nil
 }
 
 // asyncFor returns c's queue, creating it (busy when the caller is c's own
@@ -351,6 +523,11 @@ func (m *outMsg) afterReply() bool { return m.typ != msgPubsub }
 
 const invalidateChannel = "__redis__:invalidate"
 
+// maxLen bounds the length of m's encoding.
+func (m *outMsg) maxLen() int {
+	return 128 + len(m.kind) + len(m.pattern) + len(m.channel) + len(m.payload) + len(m.raw)
+}
+
 func (m *outMsg) appendTo(dst []byte, proto int) []byte {
 	switch m.typ {
 	case msgPubsub:
@@ -395,9 +572,9 @@ func (e *Engine) deliver(t *Client, p *pubCtx, m *outMsg) {
 	}
 	proto := t.protoNow()
 	if q.mu.busy {
-		q.mu.held = m.appendTo(q.mu.held, proto)
+		q.putMsg(&q.mu.held, m, proto)
 	} else {
-		q.mu.buf = m.appendTo(q.mu.buf, proto)
+		q.putMsg(&q.mu.buf, m, proto)
 	}
 	if e.overLimitLocked(q) {
 		e.overflowLocked(q)
@@ -455,7 +632,7 @@ func (e *Engine) overLimitLocked(q *asyncOut) bool {
 	if lim.Hard == 0 && lim.Soft == 0 {
 		return false
 	}
-	used := uint64(len(q.mu.buf) + len(q.mu.held) + q.mu.inflight)
+	used := uint64(q.mu.buf.size() + q.mu.held.size() + q.mu.inflight)
 	if lim.Hard > 0 && used >= lim.Hard {
 		return true
 	}
@@ -473,8 +650,7 @@ func (e *Engine) overLimitLocked(q *asyncOut) bool {
 
 // overflowLocked disconnects a client over its output buffer limit.
 func (e *Engine) overflowLocked(q *asyncOut) {
-	q.mu.dead = true
-	q.mu.buf, q.mu.held, q.mu.spare = nil, nil, nil
+	q.dropLocked()
 	c := q.c
 	// Closing may not wait on the locks the caller holds.
 	go func() {
@@ -485,17 +661,27 @@ func (e *Engine) overflowLocked(q *asyncOut) {
 }
 
 func (q *asyncOut) kickLocked(e *Engine) {
-	if !q.mu.flushing && len(q.mu.buf) > 0 {
+	if !q.mu.flushing && !q.mu.buf.empty() {
 		q.mu.flushing = true
 		go q.drain(e)
 	}
 }
 
-// drain writes the queue to the connection until it is empty.
+// buffersWriter is implemented by connections that write several buffers
+// in one system call (the server's TCP connections: writev).
+type buffersWriter interface {
+	WriteBuffers(b *net.Buffers) (int64, error)
+}
+
+// drain writes the queue to the connection until it is empty. It takes
+// the queued chunks and writes them at once where the connection can
+// (writev), otherwise one by one, releasing each as soon as it is written;
+// a written chunk is kept as the spare one.
 func (q *asyncOut) drain(e *Engine) {
+	bw, _ := q.w.(buffersWriter)
 	for {
 		q.mu.Lock()
-		if len(q.mu.buf) == 0 || q.mu.dead {
+		if q.mu.buf.empty() || q.mu.dead {
 			q.mu.flushing = false
 			if q.mu.idle != nil {
 				q.mu.idle.Broadcast()
@@ -503,31 +689,69 @@ func (q *asyncOut) drain(e *Engine) {
 			q.mu.Unlock()
 			return
 		}
-		out := q.mu.buf
-		q.mu.buf = q.mu.spare[:0]
-		q.mu.spare = nil
-		q.mu.inflight = len(out)
+		q.out, q.mu.buf = q.mu.buf, q.out
+		out := &q.out
+		q.mu.inflight = out.size()
 		q.mu.Unlock()
-		n, err := q.w.Write(out)
-		e.Stats.NetOutputBytes.Add(int64(n))
-		q.mu.Lock()
-		q.mu.inflight = 0
-		if err != nil {
-			q.mu.dead = true
-			q.mu.buf, q.mu.held, q.mu.spare = nil, nil, nil
-			q.mu.flushing = false
-			if q.mu.idle != nil {
-				q.mu.idle.Broadcast()
+		if bw != nil && len(out.chunks) > 1 {
+			// WriteBuffers consumes its argument: a copy.
+			q.vec = append(q.vec[:0], out.chunks...)
+			n, err := bw.WriteBuffers(&q.vec)
+			clear(q.vec[:cap(q.vec)])
+			e.Stats.NetOutputBytes.Add(n)
+			if !q.written(out.chunks, true, err) {
+				q.c.Kill()
+				return
 			}
-			q.mu.Unlock()
-			q.c.Kill()
-			return
+		} else {
+			for i := range out.chunks {
+				n, err := q.w.Write(out.chunks[i])
+				e.Stats.NetOutputBytes.Add(int64(n))
+				if !q.written(out.chunks[i:i+1], i == len(out.chunks)-1, err) {
+					q.c.Kill()
+					return
+				}
+			}
 		}
-		if cap(out) <= 1<<20 && q.mu.spare == nil {
-			q.mu.spare = out[:0]
-		}
-		q.mu.Unlock()
+		out.reset()
 	}
+}
+
+// written releases chunks the drain goroutine wrote (last: they end the
+// batch it took); on a write error it drops the queue and reports false
+// (the caller then kills the client).
+func (q *asyncOut) written(chunks [][]byte, last bool, err error) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if last {
+		q.mu.inflight = 0
+	} else {
+		for _, ch := range chunks {
+			q.mu.inflight -= cap(ch)
+		}
+	}
+	if err != nil {
+		q.mu.inflight = 0
+		q.dropLocked()
+		q.mu.flushing = false
+		if q.mu.idle != nil {
+			q.mu.idle.Broadcast()
+		}
+		return false
+	}
+	for i, ch := range chunks {
+		switch {
+		case q.mu.dead:
+		case q.mu.spare == nil && cap(ch) <= spareMax:
+			q.mu.spare = ch[:0]
+		case cap(ch) == chunkMax:
+			putChunk(ch)
+		case cap(ch) > cap(q.mu.spare) && cap(ch) <= spareMax:
+			q.mu.spare = ch[:0]
+		}
+		chunks[i] = nil
+	}
+	return true
 }
 
 // FlushOwn hands the client's pending replies (Client.W) to its queue at
@@ -549,38 +773,59 @@ func (e *Engine) FlushOwn(c *Client) bool {
 		for q.mu.flushing {
 			q.cond().Wait()
 		}
-		out := append(q.mu.buf, c.W.Buf...)
-		q.mu.buf, q.mu.held, q.mu.spare = nil, nil, nil
-		q.mu.dead = true
+		out := q.mu.buf
+		q.dropLocked()
 		q.mu.Unlock()
-		c.W.Buf = nil
-		if c.Killed() || len(out) == 0 {
+		if c.Killed() || (out.empty() && c.W.Len() == 0) {
+			c.W.Buf = nil
 			return false
 		}
-		n, err := q.w.Write(out)
-		e.Stats.NetOutputBytes.Add(int64(n))
-		return err == nil
-	}
-	if len(q.mu.buf) == 0 && !q.mu.flushing {
-		// Hand the reply buffer over and take the spare one: two
-		// buffers rotate between the connection and the drain goroutine.
-		q.mu.buf, c.W.Buf = c.W.Buf, q.mu.spare[:0]
-		q.mu.spare = nil
-	} else {
-		q.mu.buf = append(q.mu.buf, c.W.Buf...)
-		c.W.Reset()
-	}
-	if len(q.mu.held) > 0 {
-		q.mu.buf = append(q.mu.buf, q.mu.held...)
-		if cap(q.mu.held) > 1<<20 {
-			q.mu.held = nil
-		} else {
-			q.mu.held = q.mu.held[:0]
+		ok := true
+		for _, ch := range out.chunks {
+			n, err := q.w.Write(ch)
+			e.Stats.NetOutputBytes.Add(int64(n))
+			if err != nil {
+				ok = false
+				break
+			}
 		}
+		if ok && c.W.Len() > 0 {
+			n, err := q.w.Write(c.W.Buf)
+			e.Stats.NetOutputBytes.Add(int64(n))
+			ok = err == nil
+		}
+		c.W.Buf = nil
+		return ok
+	}
+	if len(c.W.Buf) > 0 {
+		if q.mu.buf.empty() || len(c.W.Buf) >= handOffMin {
+			// Hand the reply buffer over, without a copy, and take the
+			// spare chunk: two buffers rotate between the connection and
+			// the drain goroutine.
+			q.mu.buf.push(c.W.Buf)
+			c.W.Buf = q.mu.spare[:0]
+			q.mu.spare = nil
+		} else {
+			q.put(&q.mu.buf, c.W.Buf)
+			c.W.Reset()
+		}
+	}
+	if !q.mu.held.empty() {
+		if q.mu.held.size() < chunkMax {
+			// Copied, so that the queue's last chunk is filled.
+			for _, ch := range q.mu.held.chunks {
+				q.put(&q.mu.buf, ch)
+			}
+		} else {
+			for _, ch := range q.mu.held.chunks {
+				q.mu.buf.push(ch)
+			}
+		}
+		q.mu.held.reset()
 	}
 	q.mu.busy = false
 	ok := true
-	if len(q.mu.buf) > 0 {
+	if !q.mu.buf.empty() {
 		if e.overLimitLocked(q) {
 			e.overflowLocked(q)
 			ok = false
@@ -675,8 +920,7 @@ func (e *Engine) dropAsync(c *Client) {
 	}
 	if q := c.aq.Load(); q != nil {
 		q.mu.Lock()
-		q.mu.dead = true
-		q.mu.buf, q.mu.held, q.mu.spare = nil, nil, nil
+		q.dropLocked()
 		q.mu.Unlock()
 	}
 }
@@ -871,7 +1115,7 @@ func (c *Client) OutputBacklog() int64 {
 		return 0
 	}
 	q.mu.Lock()
-	n := len(q.mu.buf) + len(q.mu.held) + q.mu.inflight
+	n := q.mu.buf.size() + q.mu.held.size() + q.mu.inflight
 	q.mu.Unlock()
 	return int64(n)
 }

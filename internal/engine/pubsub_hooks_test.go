@@ -83,7 +83,7 @@ func TestAsyncOutHardLimitDisconnects(t *testing.T) {
 		t.Fatal("subscriber over the hard limit was not disconnected")
 	}
 	q.mu.Lock()
-	backlog := len(q.mu.buf) + len(q.mu.held)
+	backlog := q.mu.buf.size() + q.mu.held.size()
 	q.mu.Unlock()
 	if backlog != 0 {
 		t.Errorf("queue of a disconnected client keeps %d bytes", backlog)
@@ -154,5 +154,54 @@ func TestAsyncOutOrdering(t *testing.T) {
 	}
 	if got := conn.String(); got != want {
 		t.Fatalf("output\n got %q\nwant %q", got, want)
+	}
+}
+
+// A subscriber that does not read holds no more memory than its hard
+// limit (plus the unused room of the chunks being filled) before it is
+// dropped: the queue grows by chunks and counts what they hold.
+func TestAsyncOutMemoryHeld(t *testing.T) {
+	const hard = 1 << 20
+	e, _ := newTestEngine(t, settings{"client-output-buffer-limit": "pubsub 1048576 0 0"})
+	conn := newPsConn(true)
+	sub := e.NewClient(conn, "127.0.0.1:1", "127.0.0.1:2", 1)
+	psSubscribe(e, sub, "ch")
+	q := sub.aq.Load()
+	held := func() (counted, real int, dead bool) {
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		for _, l := range []*chunkList{&q.mu.buf, &q.mu.held} {
+			for _, c := range l.chunks {
+				real += cap(c)
+			}
+		}
+		real += q.mu.inflight
+		counted = q.mu.buf.size() + q.mu.held.size() + q.mu.inflight
+		return counted, real, q.mu.dead
+	}
+	for _, size := range []int{100, 3000, 70000} {
+		msg := bytes.Repeat([]byte("z"), size)
+		for i := 0; i < 2*hard/size; i++ {
+			p := pubCtx{shard: -1}
+			e.publish(pubsub.Channel, []byte("ch"), msg, &p)
+			counted, real, dead := held()
+			if dead {
+				break
+			}
+			if counted >= hard {
+				t.Fatalf("%d-byte messages: %d bytes counted and not dropped", size, counted)
+			}
+			if real > hard+2*chunkMax {
+				t.Fatalf("%d-byte messages: %d bytes held with a limit of %d", size, real, hard)
+			}
+		}
+		if _, _, dead := held(); !dead {
+			t.Fatalf("%d-byte messages: not dropped", size)
+		}
+		// Next round: a fresh subscriber.
+		conn = newPsConn(true)
+		sub = e.NewClient(conn, "127.0.0.1:1", "127.0.0.1:2", 1)
+		psSubscribe(e, sub, "ch")
+		q = sub.aq.Load()
 	}
 }

@@ -473,6 +473,20 @@ func (t *trackedConn) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// WriteBuffers writes several buffers at once (writev on a TCP
+// connection); the engine's output queues use it to write their chunks.
+func (t *trackedConn) WriteBuffers(b *net.Buffers) (int64, error) {
+	t.writeStart.Store(time.Now().UnixMilli())
+	var total int64
+	for _, p := range *b {
+		total += int64(len(p))
+	}
+	t.writing.Store(total)
+	n, err := b.WriteTo(t.Conn)
+	t.writing.Store(0)
+	return n, err
+}
+
 // ---------------------------------------------------------------------------
 // Output buffer limits of normal clients, idle timeout.
 
