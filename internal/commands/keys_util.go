@@ -52,7 +52,9 @@ func genericTouch(c *engine.Ctx, e *keyspace.Entry) {
 	if c.C != nil && c.C.NoTouch && !eqFold(c.Argv[0], "TOUCH") {
 		return
 	}
-	now := c.Now()
+	// The coarse clock, as every other access stamp and OBJECT IDLETIME:
+	// the precise one can be a second ahead of it.
+	now := c.E.KS.CoarseNowMs()
 	if genericLFU(c) {
 		e.TouchLFU(now, c.E.Cfg.Int("lfu-log-factor"), c.E.Cfg.Int("lfu-decay-time"), rand.Float64())
 	} else {

@@ -39,7 +39,13 @@ func (e *Entry) IdleMs(nowMs int64) int64 {
 		return 0
 	}
 	now := uint32(nowMs/1000) & lruMask
-	return int64((now-e.Access)&lruMask) * 1000
+	idle := (now - e.Access) & lruMask
+	if idle > lruMask-60 {
+		// A stamp up to a minute ahead of nowMs came from a finer clock
+		// than the caller's: fresh, not 68 years idle.
+		return 0
+	}
+	return int64(idle) * 1000
 }
 
 func lfuMinutes(nowMs int64) uint32 { return uint32(nowMs/60000) & lfuTimeMask }

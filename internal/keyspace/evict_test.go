@@ -364,3 +364,17 @@ func (b bigObj) Encoding() string {
 	return "listpack"
 }
 func (b bigObj) Len() int { return int(b) }
+
+// TestIdleMsStampAhead: a stamp taken with a clock a second ahead of the
+// reader's reads as fresh, not as 2^31-1 seconds idle (a TOUCH stamped with
+// the precise clock, then OBJECT IDLETIME read with the coarse one).
+func TestIdleMsStampAhead(t *testing.T) {
+	var e Entry
+	e.TouchLRU(1_700_000_001_000)
+	if got := e.IdleMs(1_700_000_000_900); got != 0 {
+		t.Fatalf("idle %d ms for a stamp ahead of now", got)
+	}
+	if got := e.IdleMs(1_700_000_004_000); got != 3000 {
+		t.Fatalf("idle %d ms, want 3000", got)
+	}
+}
