@@ -376,7 +376,7 @@ func cmdObjectFreq(c *engine.Ctx) {
 		c.ErrString("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
 		return
 	}
-	c.W.Int(e.LFUFreq(c.Now(), c.E.Cfg.Int("lfu-decay-time")))
+	c.W.Int(e.LFUFreq(c.E.KS.CoarseNowMs(), c.E.Cfg.Int("lfu-decay-time"))) // the stamps' clock
 }
 
 // OBJECT IDLETIME key

@@ -207,11 +207,13 @@ func cmdRestore(c *engine.Ctx) {
 		return
 	}
 	ent.Expire = ttl
-	switch {
+	// Access words use the coarse clock OBJECT IDLETIME reads (the
+	// precise one can be a second ahead of it).
+	switch stamp := c.E.KS.CoarseNowMs(); {
 	case lfuPolicy(c) && lfuFreq >= 0:
-		ent.Access = lfuAccessWord(now, lfuFreq)
+		ent.Access = lfuAccessWord(stamp, lfuFreq)
 	case !lfuPolicy(c) && lruIdle >= 0:
-		ent.Access = lruAccessWord(now, lruIdle)
+		ent.Access = lruAccessWord(stamp, lruIdle)
 	}
 	c.DB.Set(key, ent)
 	c.Modified(key)
