@@ -74,7 +74,7 @@ func (e *Engine) exec(c *Client, argv [][]byte) {
 		return
 	}
 	// Busy script (script_call.go): one atomic load when no script runs.
-	if scriptsRunning.Load() != 0 && e.scriptGate(c, cmd, argv) {
+	if scriptBusy() && e.scriptGate(c, cmd, argv) {
 		return
 	}
 	if c.Multi != nil && !isTxControl(spec.Name) {
@@ -183,6 +183,9 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 		return
 	}
 	if cmd.Exclusive {
+		if cmd.Script {
+			scriptsPending.Add(1) // until the run is over (script_call.go)
+		}
 		ks.LockWorld()
 		ctx.Exclusive = true
 		ctx.DB = ks.DB(c.DB)
@@ -194,6 +197,9 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 		e.endCall(ctx, nil, true)
 		e.finish(ctx)
 		ks.UnlockWorld()
+		if cmd.Script {
+			scriptsPending.Add(-1)
+		}
 	} else {
 		ks.RLockWorld()
 		ctx.DB = ks.DB(c.DB)
@@ -320,6 +326,13 @@ func (e *Engine) account(ctx *Ctx, start int64) {
 // ExecMulti runs a queued transaction atomically. It is called by EXEC
 // with no locks held.
 func (e *Engine) ExecMulti(c *Client, queue []QueuedCmd) {
+	for _, q := range queue {
+		if q.Cmd.Script { // BullMQ: EVALSHA inside MULTI (script_call.go)
+			scriptsPending.Add(1)
+			defer scriptsPending.Add(-1)
+			break
+		}
+	}
 	ks := e.KS
 	ks.LockWorld()
 	defer ks.UnlockWorld()

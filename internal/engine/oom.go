@@ -69,7 +69,7 @@ func (e *Engine) reloadMemoryConfig(server bool) {
 // -OOM while memory stays over the limit. It reports whether
 // the command was rejected. The caller holds no lock; e.KS.MaxMemory() != 0.
 func (e *Engine) oomGate(c *Client, cmd *Command, argv [][]byte) bool {
-	if scriptsRunning.Load() != 0 {
+	if scriptBusy() { // running, or about to (script_call.go)
 		// A script holds the world lock, maybe for long: Redis does not
 		// evict inside a busy script either (isInsideYieldingLongCommand).
 		// The busy-script gate decides; SCRIPT KILL must not wait here.

@@ -36,6 +36,8 @@ type Command struct {
 	Subs        map[string]*Command
 	Stats       CmdStats
 	hist        *Histogram // LATENCY HISTOGRAM (latency.go)
+	// Script marks EVAL/EVALSHA/FCALL and their _RO forms (script_call.go).
+	Script bool
 }
 
 // FullName is the command's name as used in error messages (e.g. "client|list").
@@ -84,7 +86,7 @@ func buildTable() (map[string]*Command, error) {
 			pc.Subs[sub] = sc
 			continue
 		}
-		cmd := &Command{Spec: spec, Proc: r.proc}
+		cmd := &Command{Spec: spec, Proc: r.proc, Script: isScriptCommand(spec.Name)}
 		if prev := table[parent]; prev != nil {
 			// A container with its own handler for the bare form
 			// (COMMAND): keep the subcommands registered before it.

@@ -25,6 +25,7 @@ package engine
 // before a script started waits for the world lock until the script ends.
 
 import (
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -79,6 +80,39 @@ const (
 // scriptsRunning counts scripts running in any engine of the process: the
 // hot path of Exec reads only this.
 var scriptsRunning atomic.Int32
+
+// scriptsPending counts script commands (and transactions holding one)
+// that run or wait for the world lock: between taking the lock and
+// BeginScript no run is visible yet, and a command arriving then must not
+// block on the world lock behind a script that may never end (it waits for
+// the run to appear, then gets BUSY like any other).
+var scriptsPending atomic.Int32
+
+func isScriptCommand(name string) bool {
+	switch name {
+	case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro":
+		return true
+	}
+	return false
+}
+
+// scriptBusy reports whether the script gate must look at this command.
+func scriptBusy() bool { return scriptsRunning.Load() != 0 || scriptsPending.Load() != 0 }
+
+// awaitRun returns the running script of st, waiting while a script
+// command holds the world lock but has not started its run yet.
+func awaitRun(st *scriptState) *ScriptRun {
+	r := st.cur.Load()
+	for i := 0; r == nil && scriptsPending.Load() != 0; i++ {
+		if i < 50 {
+			runtime.Gosched()
+		} else {
+			time.Sleep(100 * time.Microsecond)
+		}
+		r = st.cur.Load()
+	}
+	return r
+}
 
 // scriptState is an engine's script state (Engine.scriptSt).
 type scriptState struct {
@@ -354,11 +388,8 @@ func (c *Ctx) CountErrorOnly(msg string) { c.E.Stats.CountError(msg) }
 // It returns true when it handled the command (BUSY error, or an allow-busy
 // command run at once).
 func (e *Engine) scriptGate(c *Client, cmd *Command, argv [][]byte) bool {
-	st := e.scriptSt.Load()
-	if st == nil {
-		return false
-	}
-	r := st.cur.Load()
+	st := e.scripts()
+	r := awaitRun(st)
 	if r == nil || r.Caller == c {
 		return false
 	}
