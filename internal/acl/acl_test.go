@@ -1,6 +1,8 @@
 package acl
 
 import (
+	"github.com/redwingdb/redwing/internal/config"
+
 	"sort"
 	"strings"
 	"testing"
@@ -190,11 +192,12 @@ func TestLogGrouping(t *testing.T) {
 }
 
 func TestSplitArgs(t *testing.T) {
-	got, ok := splitArgs(` a "b c" 'd\'e' "\x41\n" `)
-	if !ok || strings.Join(got, "|") != "a|b c|d'e|A\n" {
-		t.Fatalf("%q %v", got, ok)
+	// Selectors are split with config.SplitArgs (Redis's sdssplitargs).
+	got, err := config.SplitArgs(` a "b c" 'd\'e' "\x41\n" `)
+	if err != nil || strings.Join(got, "|") != "a|b c|d'e|A\n" {
+		t.Fatalf("%q %v", got, err)
 	}
-	if _, ok := splitArgs(`"abc`); ok {
+	if _, err := config.SplitArgs(`"abc`); err == nil {
 		t.Fatal("unbalanced accepted")
 	}
 }

@@ -1,6 +1,8 @@
 package acl
 
 import (
+	"github.com/redwingdb/redwing/internal/config"
+
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
@@ -195,8 +197,8 @@ func (r *Rules) apply(op string, pubsubAll bool) errKind {
 		return errNoPass
 	case op[0] == '(' && op[len(op)-1] == ')':
 		s := newSelector(false, pubsubAll)
-		args, ok := splitArgs(op[1 : len(op)-1])
-		if !ok {
+		args, err := config.SplitArgs(op[1 : len(op)-1])
+		if err != nil {
 			args = nil
 		}
 		for _, a := range args {
@@ -278,101 +280,4 @@ func mergeSelectorArgs(args []string) (out []string, bad int, ok bool) {
 		return nil, open, false
 	}
 	return out, 0, true
-}
-
-// splitArgs is Redis's sdssplitargs: words separated by spaces, with
-// "double" (escapes) and 'single' quotes. ok is false on unbalanced quotes.
-func splitArgs(line string) ([]string, bool) {
-	var out []string
-	i := 0
-	isSpace := func(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0 }
-	for {
-		for i < len(line) && isSpace(line[i]) {
-			i++
-		}
-		if i >= len(line) {
-			return out, true
-		}
-		var cur []byte
-		inq, insq := false, false
-		for {
-			if inq {
-				if i >= len(line) {
-					return nil, false
-				}
-				if line[i] == '\\' && i+3 < len(line) && line[i+1] == 'x' && isHex(line[i+2]) && isHex(line[i+3]) {
-					cur = append(cur, unhex(line[i+2])<<4|unhex(line[i+3]))
-					i += 3
-				} else if line[i] == '\\' && i+1 < len(line) {
-					i++
-					switch line[i] {
-					case 'n':
-						cur = append(cur, '\n')
-					case 'r':
-						cur = append(cur, '\r')
-					case 't':
-						cur = append(cur, '\t')
-					case 'b':
-						cur = append(cur, '\b')
-					case 'a':
-						cur = append(cur, '\a')
-					default:
-						cur = append(cur, line[i])
-					}
-				} else if line[i] == '"' {
-					if i+1 < len(line) && !isSpace(line[i+1]) {
-						return nil, false
-					}
-					i++
-					break
-				} else {
-					cur = append(cur, line[i])
-				}
-			} else if insq {
-				if i >= len(line) {
-					return nil, false
-				}
-				if line[i] == '\\' && i+1 < len(line) && line[i+1] == '\'' {
-					i++
-					cur = append(cur, '\'')
-				} else if line[i] == '\'' {
-					if i+1 < len(line) && !isSpace(line[i+1]) {
-						return nil, false
-					}
-					i++
-					break
-				} else {
-					cur = append(cur, line[i])
-				}
-			} else {
-				if i >= len(line) || isSpace(line[i]) {
-					break
-				}
-				switch line[i] {
-				case '"':
-					inq = true
-				case '\'':
-					insq = true
-				default:
-					cur = append(cur, line[i])
-				}
-			}
-			i++
-		}
-		out = append(out, string(cur))
-	}
-}
-
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0'
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }

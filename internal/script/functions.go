@@ -1,6 +1,8 @@
 package script
 
 import (
+	"github.com/redwingdb/redwing/internal/config"
+
 	"encoding/binary"
 	"github.com/redwingdb/redwing/internal/lzf"
 	"sort"
@@ -81,8 +83,8 @@ func parseLibMeta(code string) (engineName, name, body, errMsg string) {
 	if nl < 0 {
 		return "", "", "", "Invalid library metadata"
 	}
-	parts, ok := splitArgs(code[:nl])
-	if !ok || len(parts) == 0 {
+	parts, err := config.SplitArgs(code[:nl])
+	if err != nil || len(parts) == 0 {
 		return "", "", "", "Invalid library metadata"
 	}
 	engineName = parts[0][2:]
