@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"github.com/redwingdb/redwing/internal/keyspace"
+
 	"strconv"
 
 	"github.com/redwingdb/redwing/internal/engine"
@@ -211,9 +213,9 @@ func cmdRestore(c *engine.Ctx) {
 	// precise one can be a second ahead of it).
 	switch stamp := c.E.KS.CoarseNowMs(); {
 	case lfuPolicy(c) && lfuFreq >= 0:
-		ent.Access = lfuAccessWord(stamp, lfuFreq)
+		ent.Access = keyspace.LFUAccess(stamp, lfuFreq)
 	case !lfuPolicy(c) && lruIdle >= 0:
-		ent.Access = lruAccessWord(stamp, lruIdle)
+		ent.Access = keyspace.LRUAccess(stamp, lruIdle)
 	}
 	c.DB.Set(key, ent)
 	c.Modified(key)
@@ -236,19 +238,4 @@ func cmdRestore(c *engine.Ctx) {
 func lfuPolicy(c *engine.Ctx) bool {
 	p := c.E.Cfg.String("maxmemory-policy")
 	return len(p) > 4 && p[len(p)-4:] == "-lfu"
-}
-
-// lruAccessWord and lfuAccessWord build keyspace.Entry.Access words as
-// keyspace/access.go lays them out (LRU: seconds, bit 31 clear; LFU: bit
-// 31 set, minutes in bits 8-23, counter in bits 0-7).
-func lruAccessWord(nowMs, idleSec int64) uint32 {
-	s := uint32(nowMs/1000-idleSec) & (1<<31 - 1)
-	if s == 0 {
-		s = 1
-	}
-	return s
-}
-
-func lfuAccessWord(nowMs, freq int64) uint32 {
-	return 1<<31 | (uint32(nowMs/60000)&0xffff)<<8 | uint32(freq&0xff)
 }

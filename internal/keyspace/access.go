@@ -24,13 +24,7 @@ const (
 )
 
 // TouchLRU records an access to e at nowMs for OBJECT IDLETIME.
-func (e *Entry) TouchLRU(nowMs int64) {
-	s := uint32(nowMs/1000) & lruMask
-	if s == 0 {
-		s = 1
-	}
-	e.Access = s
-}
+func (e *Entry) TouchLRU(nowMs int64) { e.Access = LRUAccess(nowMs, 0) }
 
 // IdleMs returns the time since e was last accessed, in milliseconds with
 // one-second resolution, as Redis's estimateObjectIdleTime.
@@ -49,6 +43,22 @@ func (e *Entry) IdleMs(nowMs int64) int64 {
 }
 
 func lfuMinutes(nowMs int64) uint32 { return uint32(nowMs/60000) & lfuTimeMask }
+
+// LRUAccess returns the Access word of a key last accessed idleSec seconds
+// before nowMs (RDB idle times, RESTORE IDLETIME).
+func LRUAccess(nowMs, idleSec int64) uint32 {
+	s := uint32(nowMs/1000-idleSec) & lruMask
+	if s == 0 {
+		s = 1
+	}
+	return s
+}
+
+// LFUAccess returns the Access word of a key with LFU counter freq, last
+// decremented at nowMs (RDB frequencies, RESTORE FREQ).
+func LFUAccess(nowMs, freq int64) uint32 {
+	return accessLFU | lfuMinutes(nowMs)<<lfuTimeShift | uint32(freq&0xff)
+}
 
 // lfuDecayed returns e's LFU counter after decaying it by one for each
 // decayTime minutes elapsed since its last decrement (LFUDecrAndReturn).

@@ -546,7 +546,7 @@ func (ks *Keyspace) stampNew(e *Entry, prev uint32) {
 			e.Access = prev
 			return
 		}
-		e.Access = accessLFU | lfuMinutes(ks.lruNowMs())<<lfuTimeShift | lfuInitVal
+		e.Access = LFUAccess(ks.lruNowMs(), lfuInitVal)
 		return
 	}
 	e.TouchLRU(ks.lruNowMs())

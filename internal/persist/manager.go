@@ -268,9 +268,9 @@ func (m *Manager) loadRDB(r io.Reader, size int64, preamble bool) (rdb.Info, err
 			}
 			switch {
 			case lfuPolicy && lm.Freq >= 0:
-				ent.Access = lfuAccess(now, lm.Freq)
+				ent.Access = keyspace.LFUAccess(now, int64(lm.Freq))
 			case !lfuPolicy && lm.IdleSec >= 0:
-				ent.Access = lruAccess(now, lm.IdleSec)
+				ent.Access = keyspace.LRUAccess(now, lm.IdleSec)
 			}
 			d.Set(key, *ent)
 			m.loadedKeys++
@@ -289,27 +289,6 @@ func (m *Manager) loadRDB(r io.Reader, size int64, preamble bool) (rdb.Info, err
 	}
 	return l.Load(r, size, h)
 }
-
-// lruAccess and lfuAccess build keyspace.Entry.Access words (keyspace's
-// access.go layout: LRU seconds with bit 31 clear; LFU bit 31 set, minutes
-// in bits 8-23, counter in bits 0-7).
-func lruAccess(nowMs, idleSec int64) uint32 {
-	s := uint32(nowMs/1000-idleSec) & (1<<31 - 1)
-	if s == 0 {
-		s = 1
-	}
-	return s
-}
-
-func lfuAccess(nowMs int64, freq int) uint32 {
-	return 1<<31 | (uint32(nowMs/60000)&0xffff)<<8 | uint32(freq&0xff)
-}
-
-// LRUAccess and LFUAccess are exported for RESTORE IDLETIME / FREQ.
-func LRUAccess(nowMs, idleSec int64) uint32 { return lruAccess(nowMs, idleSec) }
-
-// LFUAccess returns an Access word with LFU counter freq.
-func LFUAccess(nowMs int64, freq int) uint32 { return lfuAccess(nowMs, freq) }
 
 // WaitDurable blocks until the write effects emitted so far meet the
 // appendfsync guarantee (the server calls it before sending replies).
