@@ -269,6 +269,11 @@ var specs = []Spec{
 	intSpec("list-compress-depth", noAlias, mod, 0, intMax, "0"),
 	intSpec("rdb-key-save-delay", noAlias, Hidden, intMin, intMax, "0"),
 	intSpec("key-load-delay", noAlias, Hidden, intMin, intMax, "0"),
+	// Redwing's own (hidden from CONFIG GET globs, so a dump of the
+	// configuration reads like Redis's): event loops serving plain
+	// connections, and how many (0: one per two CPUs).
+	boolSpec("event-loop", noAlias, Immutable|Hidden, true),
+	intSpec("event-loops", noAlias, Immutable|Hidden, 0, 1024, "0"),
 	intSpec("active-expire-effort", noAlias, mod, 1, 10, "1"),
 	intSpec("hz", noAlias, mod, 0, intMax, "10"),
 	intSpec("min-replicas-to-write", "min-slaves-to-write", mod, 0, intMax, "0"),
@@ -334,6 +339,9 @@ var specs = []Spec{
 	specialSpec("replicaof", "slaveof", Immutable|MultiArg, "no one", specialReplicaOf),
 	specialSpec("latency-tracking-info-percentiles", noAlias, MultiArg, "50 99 99.9", specialPercentiles),
 }
+
+// redwingOnly lists Redwing's own parameters.
+var redwingOnly = map[string]bool{"event-loop": true, "event-loops": true}
 
 // newerThanOracle lists parameters that Redis 7.2 has and 7.0 lacks.
 var newerThanOracle = map[string]bool{

@@ -382,6 +382,10 @@ func (e *Engine) execQueueLocked(c *Client, queue []QueuedCmd) {
 	}
 }
 
+// PauseActive reports whether a CLIENT PAUSE may be in effect: commands
+// may then wait in Exec.
+func (e *Engine) PauseActive() bool { return e.paused.Load() }
+
 // waitPause blocks while CLIENT PAUSE applies to cmd.
 func (e *Engine) waitPause(cmd *Command) {
 	if !e.paused.Load() {

@@ -40,6 +40,8 @@ type Server struct {
 
 	persist *persist.Manager // persistence.go
 
+	loops *eventLoops // nil: a goroutine per connection (eventloop_linux.go)
+
 	net netState // listeners, TLS (listen.go, tls.go)
 	tls tlsState
 }
@@ -94,7 +96,14 @@ func New(cfg *config.Config, opt Options) (*Server, error) {
 }
 
 // Listen opens the configured listeners (listen.go).
-func (s *Server) Listen() error { return s.listen() }
+// The event loops start with them: Serve hands them connections.
+func (s *Server) Listen() error {
+	if err := s.listen(); err != nil {
+		return err
+	}
+	s.startLoops() // eventloop_linux.go
+	return nil
+}
 
 func (s *Server) closeListeners() {
 	s.net.mu.Lock()
@@ -118,6 +127,9 @@ func (s *Server) Serve() {
 	}
 	s.connsMu.Unlock()
 	s.wg.Wait()
+	if s.loops != nil {
+		s.loops.stop()
+	}
 	s.closePersistence() // persistence.go
 	close(s.done)
 }
@@ -201,6 +213,9 @@ func (s *Server) acceptLoop(ln net.Listener) {
 		if nc, ok = s.admit(nc); !ok {
 			continue
 		}
+		if tc, ok := nc.(*trackedConn); ok && s.loops != nil && s.loops.adopt(tc) {
+			continue
+		}
 		s.connsMu.Lock()
 		s.conns[nc] = struct{}{}
 		s.connsMu.Unlock()
@@ -215,7 +230,6 @@ const (
 )
 
 func (s *Server) serveConn(nc net.Conn) {
-	defer s.wg.Done()
 	laddr := ""
 	if nc.LocalAddr() != nil {
 		laddr = nc.LocalAddr().String()
@@ -228,6 +242,15 @@ func (s *Server) serveConn(nc net.Conn) {
 	if tc, ok := nc.(*trackedConn); ok {
 		tc.client.Store(c) // output limit watchdog (listen.go)
 	}
+	s.serveClient(nc, c, make([]byte, 0, readChunk))
+}
+
+// serveClient runs a connection on its own goroutine until it ends: from
+// accept, or when it leaves an event loop (eventloop_linux.go) with buf
+// holding the requests it has not run yet, a blocked last command or
+// replies not yet written.
+func (s *Server) serveClient(nc net.Conn, c *engine.Client, buf []byte) {
+	defer s.wg.Done()
 	defer func() {
 		s.Eng.RemoveClient(c)
 		nc.Close()
@@ -235,90 +258,163 @@ func (s *Server) serveConn(nc net.Conn) {
 		delete(s.conns, nc)
 		s.connsMu.Unlock()
 	}()
-	buf := make([]byte, 0, readChunk)
-	args := make([][]byte, 0, 16)
-	need := 0 // the pending request needs at least this much buffer (resp.Parse)
-	for {
-		if cap(buf)-len(buf) < readChunk/4 {
-			limit := s.Cfg.Int("client-query-buffer-limit")
-			if int64(len(buf)) >= limit {
-				s.Log.Printf("Closing client that reached max query buffer length (qbuf=%d)", len(buf))
-				return
-			}
-			nb := make([]byte, len(buf), 2*cap(buf)+readChunk)
-			copy(nb, buf)
-			buf = nb
+	if c.Blocked() {
+		var ok bool
+		if buf, ok = s.waitBlocked(nc, c, buf); !ok {
+			return
 		}
-		n, err := nc.Read(buf[len(buf):cap(buf)])
-		if n > 0 {
-			s.Eng.Stats.NetInputBytes.Add(int64(n))
-			buf = buf[:len(buf)+n]
-			c.QueryBufLen.Store(int64(len(buf)))
-			pos := 0
-			authLim := resp.DefaultLimits
-			authLim.MaxBulk = s.Cfg.Int("proto-max-bulk-len")
-			unauthLim := authLim
-			unauthLim.Unauth = true
-			if len(buf) < need && err == nil {
-				continue // the pending request cannot be complete yet
-			}
-			need = 0
-			for pos < len(buf) && !c.Closing && !c.Killed() {
-				lim := &authLim
-				if !c.Authed {
-					lim = &unauthLim
-				}
-				var used int
-				var perr error
-				args, used, perr = resp.Parse(buf[pos:], args, lim)
-				if perr == resp.ErrIncomplete {
-					need = used // relative to pos, where the buffer starts after compaction
-					break
-				}
-				if perr != nil {
-					c.W.Error(perr.Error())
-					s.Eng.Stats.CountError(perr.Error())
-					c.Closing = true
-					break
-				}
-				pos += used
-				if len(args) == 0 {
-					continue
-				}
-				s.Eng.Exec(c, args)
-				if s.outputOverLimit(nc, c) { // client-output-buffer-limit (listen.go)
-					return
-				}
-				if c.Blocked() { // BLPOP & co: wait without locks (blocking.go)
-					var ok bool
-					if buf, ok = s.waitBlocked(nc, c, buf); !ok {
-						return
-					}
-				}
-				if c.W.Len() >= flushAtBytes {
-					if !s.flush(nc, c) {
-						return
-					}
-				}
-			}
-			if pos > 0 {
-				rest := copy(buf, buf[pos:])
-				buf = buf[:rest]
-				if cap(buf) > 1<<20 && rest < readChunk {
-					nb := make([]byte, rest, readChunk)
-					copy(nb, buf)
-					buf = nb
-				}
-			}
-			c.QueryBufLen.Store(int64(len(buf)))
-			if !s.flush(nc, c) || c.Closing || c.Killed() {
+	}
+	need := 0 // the pending request needs at least this much buffer (resp.Parse)
+	args := make([][]byte, 0, 16)
+	var err error
+	for {
+		if len(buf) >= need || err != nil {
+			var ok bool
+			if buf, ok = s.runBuffered(nc, c, buf, &need, &args); !ok {
 				return
 			}
 		}
 		if err != nil {
 			return
 		}
+		if cap(buf)-len(buf) < readChunk/4 {
+			if !s.queryBufferRoom(buf) {
+				return
+			}
+			nb := make([]byte, len(buf), 2*cap(buf)+readChunk)
+			copy(nb, buf)
+			buf = nb
+		}
+		var n int
+		n, err = nc.Read(buf[len(buf):cap(buf)])
+		if n == 0 && err == nil {
+			continue
+		}
+		s.Eng.Stats.NetInputBytes.Add(int64(n))
+		buf = buf[:len(buf)+n]
+		c.QueryBufLen.Store(int64(len(buf)))
 	}
+}
+
+// queryBufferRoom applies client-query-buffer-limit before the buffer grows.
+func (s *Server) queryBufferRoom(buf []byte) bool {
+	if limit := s.Cfg.Int("client-query-buffer-limit"); int64(len(buf)) >= limit {
+		s.Log.Printf("Closing client that reached max query buffer length (qbuf=%d)", len(buf))
+		return false
+	}
+	return true
+}
+
+// runBuffered runs the complete requests in buf on a connection's own
+// goroutine, waiting out blocked commands, and writes the replies. It
+// returns the unparsed rest and false when the connection must close.
+func (s *Server) runBuffered(nc net.Conn, c *engine.Client, buf []byte, need *int, args *[][]byte) ([]byte, bool) {
+	pos := 0
+	for {
+		used, stop := s.runRequests(nc, c, buf[pos:], need, args)
+		pos += used
+		switch stop {
+		case stopClose:
+			s.flush(nc, c)
+			return buf, false
+		case stopBlocked: // BLPOP & co: wait without locks (blocking.go)
+			var ok bool
+			rest := append([]byte(nil), buf[pos:]...)
+			if rest, ok = s.waitBlocked(nc, c, rest); !ok {
+				return buf, false
+			}
+			buf = append(buf[:0], rest...)
+			pos = 0
+			continue
+		case stopFlush:
+			if !s.flush(nc, c) {
+				return buf, false
+			}
+			continue
+		}
+		break
+	}
+	buf = compactQuery(buf, pos)
+	c.QueryBufLen.Store(int64(len(buf)))
+	if !s.flush(nc, c) || c.Closing || c.Killed() {
+		return buf, false
+	}
+	return buf, true
+}
+
+// compactQuery drops the first pos bytes of a query buffer, shrinking a
+// large buffer once the big request in it is done.
+func compactQuery(buf []byte, pos int) []byte {
+	if pos == 0 {
+		return buf
+	}
+	rest := copy(buf, buf[pos:])
+	buf = buf[:rest]
+	if cap(buf) > 1<<20 && rest < readChunk {
+		nb := make([]byte, rest, readChunk)
+		copy(nb, buf)
+		buf = nb
+	}
+	return buf
+}
+
+// Why runRequests stopped.
+type runStop int
+
+const (
+	stopDrained runStop = iota // no complete request left (need says how much more is needed)
+	stopClose                  // protocol error, QUIT, CLIENT KILL or output limit: close after flushing
+	stopBlocked                // the last request blocked the client
+	stopFlush                  // the replies reached flushAtBytes
+)
+
+// runRequests parses and executes the complete requests at the start of
+// buf, appending their replies to c.W. It returns the bytes consumed.
+func (s *Server) runRequests(nc net.Conn, c *engine.Client, buf []byte, need *int, argsBuf *[][]byte) (int, runStop) {
+	lim := resp.DefaultLimits
+	lim.MaxBulk = s.Cfg.Int("proto-max-bulk-len")
+	args := (*argsBuf)[:0]
+	defer func() { *argsBuf = args[:0] }()
+	pos := 0
+	*need = 0
+	for pos < len(buf) {
+		if c.Closing || c.Killed() {
+			return pos, stopClose
+		}
+		lim.Unauth = !c.Authed
+		var used int
+		var perr error
+		args, used, perr = resp.Parse(buf[pos:], args, &lim)
+		if perr == resp.ErrIncomplete {
+			*need = used
+			return pos, stopDrained
+		}
+		if perr != nil {
+			c.W.Error(perr.Error())
+			s.Eng.Stats.CountError(perr.Error())
+			c.Closing = true
+			return pos, stopClose
+		}
+		pos += used
+		if len(args) == 0 {
+			continue
+		}
+		s.Eng.Exec(c, args)
+		if s.outputOverLimit(nc, c) { // client-output-buffer-limit (listen.go)
+			c.Closing = true
+			return pos, stopClose
+		}
+		if c.Blocked() {
+			return pos, stopBlocked
+		}
+		if c.W.Len() >= flushAtBytes {
+			return pos, stopFlush
+		}
+	}
+	if c.Closing || c.Killed() {
+		return pos, stopClose
+	}
+	return pos, stopDrained
 }
 
 func (s *Server) flush(nc net.Conn, c *engine.Client) bool {

@@ -31,7 +31,13 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "diff:", err)
 		os.Exit(1)
 	}
-	srv, err := redwing.Start(redwing.Config{Dir: os.TempDir(), Directives: map[string]string{"enable-debug-command": "yes", "save": ""}})
+	directives := map[string]string{"enable-debug-command": "yes", "save": ""}
+	// REDWING_EVENT_LOOP=no runs the suite on goroutine-per-connection
+	// serving (the TLS path, and connections that left their loop).
+	if v := os.Getenv("REDWING_EVENT_LOOP"); v != "" {
+		directives["event-loop"] = v
+	}
+	srv, err := redwing.Start(redwing.Config{Dir: os.TempDir(), Directives: directives})
 	if err != nil {
 		oracle.Stop()
 		fmt.Fprintln(os.Stderr, "diff:", err)

@@ -1,0 +1,628 @@
+//go:build linux
+
+package server
+
+import (
+	"errors"
+	"net"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"github.com/redwingdb/redwing/internal/engine"
+)
+
+// Event loops serve plain TCP and Unix connections the way Redis's ae loop
+// does: each loop owns an epoll instance, reads every ready connection,
+// runs its commands on the spot and writes the replies of the whole batch
+// afterwards, one system call each. With a goroutine per connection every
+// request also pays a read that returns EAGAIN, a park and a wake-up
+// through the runtime's poller; on a loaded server that doubles the cost
+// of a small command.
+//
+// A connection leaves its loop for a goroutine of its own (serveClient)
+// when it has to wait: a blocking command, a pub/sub or tracking output
+// queue, MONITOR, a reply the socket cannot take at once, CLIENT PAUSE. A
+// command that runs long (a script, DEBUG SLEEP, a wait for the world
+// lock) is caught by the watchdog: it hands the loop to a new goroutine,
+// and the stalled one carries on with that one connection alone, so no
+// other client waits behind it (SCRIPT KILL must get through).
+
+// loopsEnabled reports whether this platform has event loops.
+const loopsEnabled = true
+
+type eventLoops struct {
+	s     *Server
+	loops []*eventLoop
+	next  atomic.Uint32
+	wg    sync.WaitGroup // the leaders
+	quit  chan struct{}
+}
+
+type eventLoop struct {
+	s    *Server
+	all  *eventLoops
+	epfd int
+	wake int // eventfd: stop() wakes the leader
+
+	mu    sync.Mutex
+	conns map[int32]*loopConn
+
+	// busy is the sequence number of the connection the leader is running
+	// commands for, 0 while it does anything else, -1 once the watchdog
+	// deposed it. The fields below belong to the leader; the watchdog
+	// reads them only after deposing it.
+	busy  atomic.Int64
+	seq   int64
+	cur   *loopConn
+	dirty []*loopConn // ran commands since the last flush
+
+	watchSeen int64 // the watchdog's previous look at busy
+}
+
+// loopConn is a connection served by an event loop. It is the engine's
+// connection (Close from any goroutine, Write for output queues started
+// before the connection leaves the loop) and, once detached, a wrapper of
+// the net.Conn that replaced the descriptor.
+type loopConn struct {
+	fd     int
+	c      *engine.Client
+	laddr  net.Addr
+	raddr  net.Addr
+	buf    []byte
+	args   [][]byte
+	need   int
+	queued bool // in the loop's dirty list
+
+	closing atomic.Bool // Close was called, or the loop is closing it
+	wmu     sync.Mutex  // one writer of fd at a time; held to close or detach fd
+	mu      sync.Mutex  // guards nc and gone
+	nc      net.Conn    // set when detached (a *trackedConn)
+	gone    bool        // fd closed or handed to nc
+}
+
+func (s *Server) startLoops() {
+	if !loopsEnabled || !s.Cfg.Bool("event-loop") {
+		return
+	}
+	n := int(s.Cfg.Int("event-loops"))
+	if n <= 0 {
+		// Half the CPUs: each loop keeps a core busy, and the rest is
+		// left to the runtime (GC, AOF writer, output queues), scripts
+		// and long commands deposed from a loop, and clients on the host.
+		n = max(1, runtime.GOMAXPROCS(0)/2)
+	}
+	all := &eventLoops{s: s, quit: make(chan struct{})}
+	for i := 0; i < n; i++ {
+		epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+		if err != nil {
+			s.Log.Printf("Event loops unavailable (%v): serving a goroutine per connection", err)
+			all.closeFDs()
+			return
+		}
+		wake, _, errno := syscall.Syscall(syscall.SYS_EVENTFD2, 0, syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
+		if errno != 0 {
+			syscall.Close(epfd)
+			s.Log.Printf("Event loops unavailable (%v): serving a goroutine per connection", errno)
+			all.closeFDs()
+			return
+		}
+		l := &eventLoop{s: s, all: all, epfd: epfd, wake: int(wake), conns: map[int32]*loopConn{}}
+		ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(wake)}
+		syscall.EpollCtl(epfd, syscall.EPOLL_CTL_ADD, int(wake), &ev)
+		all.loops = append(all.loops, l)
+	}
+	s.loops = all
+	for _, l := range all.loops {
+		all.wg.Add(1)
+		go l.run(nil)
+	}
+	go all.watchdog()
+}
+
+func (all *eventLoops) closeFDs() {
+	for _, l := range all.loops {
+		syscall.Close(l.epfd)
+		syscall.Close(l.wake)
+	}
+}
+
+// stop ends the leaders once every connection is gone.
+func (all *eventLoops) stop() {
+	close(all.quit)
+	one := []byte{1, 0, 0, 0, 0, 0, 0, 0}
+	for _, l := range all.loops {
+		syscall.Write(l.wake, one)
+	}
+	all.wg.Wait()
+	all.closeFDs()
+}
+
+// adopt moves an accepted connection into a loop. It returns false when
+// the connection is not a plain socket (TLS) or its descriptor cannot be
+// taken; the caller then serves it on a goroutine.
+func (all *eventLoops) adopt(tc *trackedConn) bool {
+	sc, ok := tc.Conn.(syscall.Conn)
+	if !ok {
+		return false
+	}
+	switch tc.Conn.(type) {
+	case *net.TCPConn, *net.UnixConn:
+	default:
+		return false
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	fd := -1
+	raw.Control(func(orig uintptr) {
+		// The duplicate shares the socket (and its O_NONBLOCK); closing the
+		// net.Conn then takes the original out of the runtime's poller.
+		nfd, _, errno := syscall.Syscall(syscall.SYS_FCNTL, orig, syscall.F_DUPFD_CLOEXEC, 0)
+		if errno == 0 {
+			fd = int(nfd)
+		}
+	})
+	if fd < 0 {
+		return false
+	}
+	lc := &loopConn{fd: fd, laddr: tc.LocalAddr(), raddr: tc.RemoteAddr(), buf: make([]byte, 0, readChunk)}
+	tc.Conn.Close()
+	laddr, raddr := "", ""
+	if lc.laddr != nil {
+		laddr = lc.laddr.String()
+	}
+	if lc.raddr != nil {
+		raddr = lc.raddr.String()
+	}
+	s := all.s
+	lc.c = s.Eng.NewClient(lc, raddr, laddr, fd)
+	s.connsMu.Lock()
+	s.conns[lc] = struct{}{}
+	s.connsMu.Unlock()
+	s.wg.Add(1)
+	l := all.loops[int(all.next.Add(1))%len(all.loops)]
+	l.mu.Lock()
+	l.conns[int32(fd)] = lc
+	l.mu.Unlock()
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(fd)}
+	if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, fd, &ev); err != nil {
+		l.unregister(lc)
+		s.endLoopConn(lc)
+	}
+	return true
+}
+
+// run is the leader: it waits for ready connections and serves them until
+// the server stops or the watchdog deposes it. pending are connections
+// whose replies a deposed leader did not write.
+func (l *eventLoop) run(pending []*loopConn) {
+	defer l.all.wg.Done()
+	l.dirty = append(l.dirty[:0], pending...)
+	events := make([]syscall.EpollEvent, 128)
+	ready := make([]*loopConn, 0, 128)
+	for {
+		if len(l.dirty) > 0 {
+			l.flushDirty()
+		}
+		n, err := syscall.EpollWait(l.epfd, events, -1)
+		if err != nil {
+			if err == syscall.EINTR {
+				continue
+			}
+			l.s.Log.Printf("epoll_wait: %v", err)
+			return
+		}
+		ready = ready[:0]
+		l.mu.Lock()
+		for _, ev := range events[:n] {
+			if ev.Fd == int32(l.wake) {
+				select {
+				case <-l.all.quit:
+					l.mu.Unlock()
+					return
+				default:
+				}
+				continue
+			}
+			if lc := l.conns[ev.Fd]; lc != nil {
+				ready = append(ready, lc)
+			}
+		}
+		l.mu.Unlock()
+		for _, lc := range ready {
+			if !l.serve(lc) {
+				return // deposed: this goroutine went on with lc alone
+			}
+		}
+	}
+}
+
+// What serve does with a connection after running its commands.
+type loopNext int
+
+const (
+	stayInLoop loopNext = iota
+	closeConn
+	detachConn
+)
+
+// serve reads from a ready connection and runs the requests it completed.
+// It returns false when the watchdog deposed the leader meanwhile: the
+// caller then owns lc alone and must leave the loop.
+func (l *eventLoop) serve(lc *loopConn) bool {
+	l.seq++
+	seq := l.seq
+	l.cur = lc
+	l.busy.Store(seq)
+	next := l.s.readAndRun(lc)
+	if !l.busy.CompareAndSwap(seq, 0) {
+		// The watchdog took lc out of the loop and started a new leader.
+		l.s.leaveLoop(lc, next)
+		return false
+	}
+	switch next {
+	case stayInLoop:
+		if !lc.queued {
+			lc.queued = true
+			l.dirty = append(l.dirty, lc)
+		}
+	default:
+		l.unregister(lc)
+		if lc.queued {
+			l.dropDirty(lc)
+		}
+		l.s.leaveLoop(lc, next)
+	}
+	return true
+}
+
+func (l *eventLoop) dropDirty(lc *loopConn) {
+	for i, d := range l.dirty {
+		if d == lc {
+			l.dirty = append(l.dirty[:i], l.dirty[i+1:]...)
+			break
+		}
+	}
+	lc.queued = false
+}
+
+// unregister takes lc out of the loop's epoll set.
+func (l *eventLoop) unregister(lc *loopConn) {
+	l.mu.Lock()
+	delete(l.conns, int32(lc.fd))
+	l.mu.Unlock()
+	syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, lc.fd, nil)
+}
+
+// flushDirty writes the replies of the connections served since the last
+// flush; under appendfsync always they wait for the batch's fsync first,
+// which all of them share.
+func (l *eventLoop) flushDirty() {
+	s := l.s
+	s.waitDurable()
+	for _, lc := range l.dirty {
+		lc.queued = false
+		next := stayInLoop
+		c := lc.c
+		s.Eng.AfterBatch(c)
+		switch {
+		case c.Async():
+			next = detachConn // a RESP3 tracking redirect made it one meanwhile
+		case c.W.Len() > 0:
+			next = lc.writeReplies(s)
+		}
+		if next != stayInLoop {
+			l.unregister(lc)
+			s.leaveLoop(lc, next)
+		}
+	}
+	clear(l.dirty)
+	l.dirty = l.dirty[:0]
+}
+
+// readAndRun reads what lc's socket has and runs the complete requests.
+// It touches only lc's state: the watchdog may depose the leader meanwhile.
+func (s *Server) readAndRun(lc *loopConn) loopNext {
+	c := lc.c
+	if cap(lc.buf)-len(lc.buf) < readChunk/4 {
+		if !s.queryBufferRoom(lc.buf) {
+			return closeConn
+		}
+		nb := make([]byte, len(lc.buf), 2*cap(lc.buf)+readChunk)
+		copy(nb, lc.buf)
+		lc.buf = nb
+	}
+	n, err := syscall.Read(lc.fd, lc.buf[len(lc.buf):cap(lc.buf)])
+	if n <= 0 {
+		if err == syscall.EAGAIN || err == syscall.EINTR {
+			return stayInLoop
+		}
+		return closeConn // EOF or a socket error
+	}
+	s.Eng.Stats.NetInputBytes.Add(int64(n))
+	lc.buf = lc.buf[:len(lc.buf)+n]
+	if len(lc.buf) < lc.need {
+		c.QueryBufLen.Store(int64(len(lc.buf)))
+		return stayInLoop // the pending request cannot be complete yet
+	}
+	if s.Eng.PauseActive() {
+		return detachConn // CLIENT PAUSE waits belong on a goroutine
+	}
+	pos := 0
+	next := stayInLoop
+	for next == stayInLoop {
+		used, stop := s.runRequests(lc, c, lc.buf[pos:], &lc.need, &lc.args)
+		pos += used
+		switch stop {
+		case stopClose:
+			next = closeConn
+		case stopBlocked:
+			next = detachConn
+		case stopFlush:
+			next = lc.writeReplies(s)
+			continue
+		}
+		break
+	}
+	lc.buf = compactQuery(lc.buf, pos)
+	c.QueryBufLen.Store(int64(len(lc.buf)))
+	if next == stayInLoop && (c.Async() || s.Eng.IsMonitor(c)) {
+		next = detachConn // output from other goroutines: an output queue
+	}
+	return next
+}
+
+// writeReplies writes c.W without blocking. A reply the socket cannot take
+// at once sends the connection to a goroutine, which writes the rest.
+func (lc *loopConn) writeReplies(s *Server) loopNext {
+	w := &lc.c.W
+	lc.wmu.Lock()
+	written := 0
+	var err error
+	for written < len(w.Buf) {
+		var n int
+		n, err = syscall.Write(lc.fd, w.Buf[written:])
+		if n > 0 {
+			written += n
+			continue
+		}
+		if err == syscall.EINTR {
+			continue
+		}
+		break
+	}
+	lc.wmu.Unlock()
+	s.Eng.Stats.NetOutputBytes.Add(int64(written))
+	if written == len(w.Buf) {
+		if cap(w.Buf) > 1<<20 {
+			w.Buf = make([]byte, 0, 16*1024)
+		} else {
+			w.Reset()
+		}
+		return stayInLoop
+	}
+	w.Buf = w.Buf[:copy(w.Buf, w.Buf[written:])]
+	if err == syscall.EAGAIN {
+		return detachConn
+	}
+	return closeConn
+}
+
+// leaveLoop finishes a connection taken out of its loop: it closes it
+// (after writing what can be written), or hands it to a goroutine of its
+// own with its unparsed requests and unwritten replies.
+func (s *Server) leaveLoop(lc *loopConn, next loopNext) {
+	if next == closeConn {
+		s.waitDurable()
+		s.Eng.AfterBatch(lc.c)
+		if lc.c.W.Len() > 0 {
+			lc.writeReplies(s)
+		}
+		s.endLoopConn(lc)
+		return
+	}
+	lc.wmu.Lock()
+	lc.mu.Lock()
+	var tc *trackedConn
+	if !lc.gone && !lc.closing.Load() {
+		f := os.NewFile(uintptr(lc.fd), "")
+		nc, err := net.FileConn(f) // a duplicate, in the runtime's poller
+		f.Close()
+		lc.gone = true
+		if err == nil {
+			tc = &trackedConn{Conn: nc}
+			tc.client.Store(lc.c)
+			lc.nc = tc
+		}
+	}
+	lc.mu.Unlock()
+	lc.wmu.Unlock()
+	if tc == nil {
+		s.endLoopConn(lc)
+		return
+	}
+	s.connsMu.Lock()
+	delete(s.conns, lc)
+	s.conns[tc] = struct{}{}
+	s.connsMu.Unlock()
+	go s.serveClient(tc, lc.c, lc.buf)
+}
+
+// endLoopConn closes a connection that never left its loop.
+func (s *Server) endLoopConn(lc *loopConn) {
+	lc.closing.Store(true)
+	lc.wmu.Lock()
+	lc.mu.Lock()
+	if !lc.gone {
+		lc.gone = true
+		syscall.Close(lc.fd)
+	}
+	lc.mu.Unlock()
+	lc.wmu.Unlock()
+	s.Eng.RemoveClient(lc.c)
+	s.connsMu.Lock()
+	delete(s.conns, lc)
+	s.connsMu.Unlock()
+	s.wg.Done()
+}
+
+// watchdog deposes leaders stuck on one connection for 10-20 ms.
+func (all *eventLoops) watchdog() {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-all.quit:
+			return
+		case <-t.C:
+		}
+		for _, l := range all.loops {
+			v := l.busy.Load()
+			if v <= 0 || v != l.watchSeen {
+				l.watchSeen = v
+				continue
+			}
+			if !l.busy.CompareAndSwap(v, -1) {
+				continue
+			}
+			// The stalled goroutine now owns l.cur; the loop state is ours
+			// until the new leader starts.
+			lc := l.cur
+			l.unregister(lc)
+			pending := make([]*loopConn, 0, len(l.dirty))
+			for _, d := range l.dirty {
+				if d != lc {
+					pending = append(pending, d)
+				}
+			}
+			l.busy.Store(0)
+			l.watchSeen = 0
+			all.wg.Add(1)
+			go l.run(pending)
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// loopConn as the engine's and the server's connection.
+
+func (lc *loopConn) detached() net.Conn {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	return lc.nc
+}
+
+// Close closes the connection from any goroutine: the loop sees the
+// shutdown as end of file and ends it.
+func (lc *loopConn) Close() error {
+	lc.closing.Store(true)
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if lc.nc != nil {
+		return lc.nc.Close()
+	}
+	if !lc.gone {
+		syscall.Shutdown(lc.fd, syscall.SHUT_RDWR)
+	}
+	return nil
+}
+
+// Write is for output queues and MONITOR started before the connection
+// left its loop: it writes through the descriptor, waiting for room.
+func (lc *loopConn) Write(p []byte) (int, error) {
+	if nc := lc.detached(); nc != nil {
+		return nc.Write(p)
+	}
+	lc.wmu.Lock()
+	defer lc.wmu.Unlock()
+	if nc := lc.detached(); nc != nil {
+		return nc.Write(p)
+	}
+	total := 0
+	for len(p) > 0 {
+		if lc.closing.Load() {
+			return total, net.ErrClosed
+		}
+		n, err := syscall.Write(lc.fd, p)
+		if n > 0 {
+			total += n
+			p = p[n:]
+			continue
+		}
+		switch err {
+		case syscall.EINTR:
+		case syscall.EAGAIN:
+			waitWritable(lc.fd, 50)
+		default:
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// waitWritable polls fd for room to write, at most ms milliseconds.
+func waitWritable(fd, ms int) {
+	type pollFd struct {
+		fd      int32
+		events  int16
+		revents int16
+	}
+	pfd := pollFd{fd: int32(fd), events: 0x4} // POLLOUT
+	syscall.Syscall(syscall.SYS_POLL, uintptr(unsafe.Pointer(&pfd)), 1, uintptr(ms))
+}
+
+// WriteBuffers lets output queues write their chunks with one writev once
+// the connection left its loop.
+func (lc *loopConn) WriteBuffers(b *net.Buffers) (int64, error) {
+	if nc := lc.detached(); nc != nil {
+		return nc.(*trackedConn).WriteBuffers(b)
+	}
+	var total int64
+	for _, p := range *b {
+		n, err := lc.Write(p)
+		total += int64(n)
+		if err != nil {
+			return total, err
+		}
+	}
+	*b = (*b)[:0]
+	return total, nil
+}
+
+func (lc *loopConn) Read(p []byte) (int, error) {
+	if nc := lc.detached(); nc != nil {
+		return nc.Read(p)
+	}
+	return 0, errors.New("read from a connection served by an event loop")
+}
+
+func (lc *loopConn) LocalAddr() net.Addr  { return lc.laddr }
+func (lc *loopConn) RemoteAddr() net.Addr { return lc.raddr }
+
+func (lc *loopConn) SetDeadline(t time.Time) error {
+	if nc := lc.detached(); nc != nil {
+		return nc.SetDeadline(t)
+	}
+	return nil
+}
+
+func (lc *loopConn) SetReadDeadline(t time.Time) error {
+	if nc := lc.detached(); nc != nil {
+		return nc.SetReadDeadline(t)
+	}
+	return nil
+}
+
+func (lc *loopConn) SetWriteDeadline(t time.Time) error {
+	if nc := lc.detached(); nc != nil {
+		return nc.SetWriteDeadline(t)
+	}
+	return nil
+}
+

@@ -1,0 +1,270 @@
+//go:build linux
+
+package server
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// These tests run every connection on one event loop, so a connection
+// that waits or runs long shares its loop with the others.
+
+func startOneLoop(t *testing.T, extra ...string) (*Server, func() *redis.Client) {
+	t.Helper()
+	s, err := startWith(t, "127.0.0.1:0", append([]string{"--event-loops", "1", "--save", ""}, extra...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.loops == nil || len(s.loops.loops) != 1 {
+		t.Fatal("the server has no event loop")
+	}
+	return s, func() *redis.Client {
+		c := redis.NewClient(&redis.Options{Addr: s.Addr(), Protocol: 2, PoolSize: 1, MaxRetries: -1,
+			ReadTimeout: 10 * time.Second, ContextTimeoutEnabled: true})
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+}
+
+// inLoop reports how many connections the loop serves now.
+func inLoop(s *Server) int {
+	l := s.loops.loops[0]
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.conns)
+}
+
+func TestLoopServesAndDetaches(t *testing.T) {
+	s, client := startOneLoop(t)
+	ctx := context.Background()
+	a, b := client(), client()
+	if err := a.Set(ctx, "k", "v", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := b.Get(ctx, "k").Result(); got != "v" {
+		t.Fatalf("GET = %q", got)
+	}
+	if n := inLoop(s); n != 2 {
+		t.Fatalf("%d connections in the loop, want 2", n)
+	}
+	// A blocked pop leaves the loop; the push from the loop wakes it.
+	done := make(chan []string, 1)
+	go func() {
+		r, _ := a.BLPop(ctx, 0, "q").Result()
+		done <- r
+	}()
+	for inLoop(s) != 1 {
+		time.Sleep(time.Millisecond)
+	}
+	if err := b.RPush(ctx, "q", "x").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-done; strings.Join(r, ",") != "q,x" {
+		t.Fatalf("BLPOP = %q", r)
+	}
+	// The detached connection goes on serving.
+	if got, _ := a.Get(ctx, "k").Result(); got != "v" {
+		t.Fatalf("GET after BLPOP = %q", got)
+	}
+}
+
+// A pipeline after a blocking command waits for it, in order.
+func TestLoopPipelineAfterBlockedCommand(t *testing.T) {
+	s, client := startOneLoop(t)
+	ctx := context.Background()
+	pusher := client()
+	nc, err := net.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	nc.Write([]byte("BLPOP q 0\r\nPING\r\nECHO after\r\n"))
+	time.Sleep(20 * time.Millisecond)
+	if err := pusher.RPush(ctx, "q", "x").Err(); err != nil {
+		t.Fatal(err)
+	}
+	nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	r := bufio.NewReader(nc)
+	want := "*2\r\n$1\r\nq\r\n$1\r\nx\r\n+PONG\r\n$5\r\nafter\r\n"
+	got := make([]byte, len(want))
+	if _, err := ioReadFull(r, got); err != nil || string(got) != want {
+		t.Fatalf("got %q (%v), want %q", got, err, want)
+	}
+}
+
+// SCRIPT KILL reaches a script that holds the loop's leader.
+func TestLoopScriptKillFromSameLoop(t *testing.T) {
+	_, client := startOneLoop(t, "--busy-reply-threshold", "100")
+	ctx := context.Background()
+	runner, killer := client(), client()
+	done := make(chan error, 1)
+	go func() { done <- runner.Eval(ctx, "while true do end", nil).Err() }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := killer.ScriptKill(ctx).Err()
+		if err == nil {
+			break
+		}
+		if !strings.Contains(err.Error(), "NOTBUSY") || time.Now().After(deadline) {
+			t.Fatalf("SCRIPT KILL: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := <-done; err == nil || !strings.Contains(err.Error(), "Script killed by user") {
+		t.Fatalf("EVAL = %v", err)
+	}
+	if err := killer.Ping(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The watchdog takes a connection whose command runs long out of the
+// loop (Redis's DEBUG SLEEP stops the whole server, so the others wait
+// for it either way); both go on working.
+func TestLoopWatchdogDeposesLongCommand(t *testing.T) {
+	s, client := startOneLoop(t, "--enable-debug-command", "yes")
+	ctx := context.Background()
+	sleeper, other := client(), client()
+	if err := other.Ping(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sleeper.Do(ctx, "DEBUG", "SLEEP", "0.2").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n := inLoop(s); n != 1 {
+		t.Fatalf("%d connections in the loop after DEBUG SLEEP, want 1", n)
+	}
+	for _, c := range []*redis.Client{sleeper, other} {
+		if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// CLIENT PAUSE from one connection and UNPAUSE from another on the same loop.
+func TestLoopClientPause(t *testing.T) {
+	_, client := startOneLoop(t)
+	ctx := context.Background()
+	admin, writer := client(), client()
+	if err := writer.Ping(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.Do(ctx, "CLIENT", "PAUSE", "10000", "WRITE").Err(); err != nil {
+		t.Fatal(err)
+	}
+	wrote := make(chan error, 1)
+	go func() { wrote <- writer.Set(ctx, "k", "v", 0).Err() }()
+	time.Sleep(50 * time.Millisecond)
+	select {
+	case err := <-wrote:
+		t.Fatalf("SET ran during CLIENT PAUSE WRITE (%v)", err)
+	default:
+	}
+	if err := admin.Do(ctx, "CLIENT", "UNPAUSE").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-wrote; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A client that does not read its large replies leaves the loop instead
+// of blocking it.
+func TestLoopSlowReaderDoesNotStallOthers(t *testing.T) {
+	s, client := startOneLoop(t)
+	ctx := context.Background()
+	other := client()
+	if err := other.Set(ctx, "big", strings.Repeat("x", 1<<20), 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	nc, err := net.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	nc.Write([]byte(strings.Repeat("GET big\r\n", 64))) // 64 MB of replies, never read
+	time.Sleep(50 * time.Millisecond)
+	for i := 0; i < 10; i++ {
+		if err := other.Ping(ctx).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The slow reader still gets its replies once it reads.
+	nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	r := bufio.NewReaderSize(nc, 1<<16)
+	for i := 0; i < 64; i++ {
+		line, err := r.ReadString('\n')
+		if err != nil || line != "$1048576\r\n" {
+			t.Fatalf("reply %d: %q, %v", i, line, err)
+		}
+		if _, err := r.Discard(1<<20 + 2); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// CLIENT KILL closes a connection served by the loop.
+func TestLoopClientKill(t *testing.T) {
+	s, client := startOneLoop(t)
+	ctx := context.Background()
+	killer := client()
+	victim, err := net.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer victim.Close()
+	victim.SetReadDeadline(time.Now().Add(5 * time.Second))
+	victim.Write([]byte("CLIENT ID\r\n"))
+	r := bufio.NewReader(victim)
+	line, err := r.ReadString('\n')
+	if err != nil || len(line) < 4 {
+		t.Fatalf("CLIENT ID: %q, %v", line, err)
+	}
+	if n, err := killer.ClientKillByFilter(ctx, "ID", strings.TrimSpace(line[1:])).Result(); err != nil || n != 1 {
+		t.Fatalf("CLIENT KILL = %d, %v", n, err)
+	}
+	if _, err := r.ReadByte(); err == nil {
+		t.Fatal("the killed connection is still open")
+	}
+	if err := killer.Ping(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Subscribers leave the loop for their output queue; messages arrive.
+func TestLoopPubSub(t *testing.T) {
+	_, client := startOneLoop(t)
+	ctx := context.Background()
+	sub := client().Subscribe(ctx, "ch")
+	defer sub.Close()
+	if _, err := sub.Receive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	pub := client()
+	if n, err := pub.Publish(ctx, "ch", "hello").Result(); err != nil || n != 1 {
+		t.Fatalf("PUBLISH = %d, %v", n, err)
+	}
+	m, err := sub.ReceiveMessage(ctx)
+	if err != nil || m.Payload != "hello" {
+		t.Fatalf("message %v, %v", m, err)
+	}
+}
+
+func ioReadFull(r *bufio.Reader, p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		m, err := r.Read(p[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
