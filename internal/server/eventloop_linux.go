@@ -625,4 +625,3 @@ func (lc *loopConn) SetWriteDeadline(t time.Time) error {
 	}
 	return nil
 }
-
