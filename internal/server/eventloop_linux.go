@@ -306,11 +306,15 @@ func (l *eventLoop) unregister(lc *loopConn) {
 func (l *eventLoop) flushDirty() {
 	s := l.s
 	s.waitDurable()
+	// Pub/sub messages first: their output queues start writing while the
+	// replies are written here.
+	for _, lc := range l.dirty {
+		s.Eng.AfterBatch(lc.c)
+	}
 	for _, lc := range l.dirty {
 		lc.queued = false
 		next := stayInLoop
 		c := lc.c
-		s.Eng.AfterBatch(c)
 		switch {
 		case c.Async():
 			next = detachConn // a RESP3 tracking redirect made it one meanwhile
