@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/redwingdb/redwing/internal/config"
 	"github.com/redwingdb/redwing/internal/engine"
 	"github.com/redwingdb/redwing/internal/errs"
 	"github.com/redwingdb/redwing/internal/glob"
@@ -17,34 +18,71 @@ import (
 	"github.com/redwingdb/redwing/internal/types"
 )
 
+// hotParam names the encoding thresholds read by every write to a small
+// collection: their parameter handles are resolved once per configuration
+// instead of by name on each command.
+type hotParam int
+
+const (
+	hashMaxEntriesP hotParam = iota
+	hashMaxValueP
+	listMaxSizeP
+	setMaxIntsetP
+	setMaxEntriesP
+	setMaxValueP
+	streamMaxBytesP
+	streamMaxEntriesP
+	numHotParams
+)
+
+var hotParamNames = [numHotParams]string{"hash-max-listpack-entries", "hash-max-listpack-value",
+	"list-max-listpack-size", "set-max-intset-entries", "set-max-listpack-entries", "set-max-listpack-value",
+	"stream-node-max-bytes", "stream-node-max-entries"}
+
+type hotParamsKey struct{}
+
 // cfgInt reads a numeric setting clamped to the int range, with a default
 // when there is no configuration.
-func cfgInt(c *engine.Ctx, name string, def int) int {
-	if c.E.Cfg == nil {
+func cfgInt(c *engine.Ctx, which hotParam, def int) int {
+	cfg := c.E.Cfg
+	if cfg == nil {
 		return def
 	}
-	n := c.E.Cfg.Int(name)
+	var n int64
+	if full, ok := cfg.(*config.Config); ok {
+		ps := full.Cached(hotParamsKey{}, func() any {
+			var ps [numHotParams]*config.Param
+			for i, name := range hotParamNames {
+				ps[i] = full.Param(name)
+			}
+			return &ps
+		}).(*[numHotParams]*config.Param)
+		p := ps[which]
+		if p == nil {
+			return def
+		}
+		n = p.Int()
+	} else {
+		n = cfg.Int(hotParamNames[which])
+	}
 	if n > math.MaxInt32*4 {
 		return math.MaxInt32 * 4
 	}
 	return int(n)
 }
 
-func hashMaxEntries(c *engine.Ctx) int { return cfgInt(c, "hash-max-listpack-entries", 128) }
-func hashMaxValue(c *engine.Ctx) int   { return cfgInt(c, "hash-max-listpack-value", 64) }
+func hashMaxEntries(c *engine.Ctx) int { return cfgInt(c, hashMaxEntriesP, 128) }
+func hashMaxValue(c *engine.Ctx) int   { return cfgInt(c, hashMaxValueP, 64) }
 
 func listLimits(c *engine.Ctx) types.ListLimits {
-	if c.E.Cfg == nil {
-		return types.ListFill(-2)
-	}
-	return types.ListFill(c.E.Cfg.Int("list-max-listpack-size"))
+	return types.ListFill(int64(cfgInt(c, listMaxSizeP, -2)))
 }
 
 func setLimits(c *engine.Ctx) types.SetLimits {
 	return types.SetLimits{
-		MaxIntset:   min(cfgInt(c, "set-max-intset-entries", 512), 1<<30),
-		MaxListpack: cfgInt(c, "set-max-listpack-entries", 128),
-		MaxValue:    cfgInt(c, "set-max-listpack-value", 64),
+		MaxIntset:   min(cfgInt(c, setMaxIntsetP, 512), 1<<30),
+		MaxListpack: cfgInt(c, setMaxEntriesP, 128),
+		MaxValue:    cfgInt(c, setMaxValueP, 64),
 	}
 }
 

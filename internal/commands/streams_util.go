@@ -90,8 +90,8 @@ func streamGet(c *engine.Ctx, key []byte, read bool) (*types.Stream, bool) {
 
 func streamLimits(c *engine.Ctx) types.StreamLimits {
 	return types.StreamLimits{
-		MaxBytes:   int64(cfgInt(c, "stream-node-max-bytes", 4096)),
-		MaxEntries: int64(cfgInt(c, "stream-node-max-entries", 100)),
+		MaxBytes:   int64(cfgInt(c, streamMaxBytesP, 4096)),
+		MaxEntries: int64(cfgInt(c, streamMaxEntriesP, 100)),
 	}
 }
 
@@ -382,7 +382,7 @@ func streamFinishTrimArgs(c *engine.Ctx, a *streamTrimArgs, limitGiven, xadd boo
 		}
 	} else if a.trim.Approx {
 		// At most 100 nodes of work by default, clamped as Redis does.
-		l := 100 * int64(cfgInt(c, "stream-node-max-entries", 100))
+		l := 100 * int64(cfgInt(c, streamMaxEntriesP, 100))
 		if l <= 0 {
 			l = 10000
 		}

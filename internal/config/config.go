@@ -57,6 +57,7 @@ type entry struct {
 type Config struct {
 	params []*Param            // table order, primary names only
 	index  map[string]*nameRef // shared, read-only: lower-case name or alias
+	cache  sync.Map            // Cached
 
 	mu struct {
 		sync.Mutex
@@ -152,6 +153,17 @@ func defaultArgs(sp *Spec) []string {
 		return strings.Split(sp.Default, " ")
 	}
 	return []string{sp.Default}
+}
+
+// Cached returns the value build made for key the first time it was asked
+// on this configuration: hot paths resolve parameter handles once
+// instead of looking names up on every command.
+func (c *Config) Cached(key any, build func() any) any {
+	if v, ok := c.cache.Load(key); ok {
+		return v
+	}
+	v, _ := c.cache.LoadOrStore(key, build())
+	return v
 }
 
 func (c *Config) lookup(name string) entry {
