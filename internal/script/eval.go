@@ -32,15 +32,29 @@ func (h *Host) Eval(c *engine.Ctx, evalsha, ro bool) {
 		return
 	}
 	var sha string
-	if evalsha {
-		sha = strings.ToLower(string(argv[1]))
-	} else {
-		sha = sha1hex(string(argv[1]))
-	}
+	var s *evalScript
 	v := h.eval()
-	h.mu.Lock()
-	s := h.scripts[sha]
-	h.mu.Unlock()
+	switch {
+	case !evalsha:
+		sha = sha1hex(string(argv[1]))
+	case !hasUpper(argv[1]):
+		// The usual lower-case SHA: looked up without a copy.
+		h.mu.Lock()
+		if s = h.scripts[string(argv[1])]; s != nil {
+			sha = s.sha
+		}
+		h.mu.Unlock()
+		if s == nil {
+			sha = string(argv[1])
+		}
+	default:
+		sha = strings.ToLower(string(argv[1]))
+	}
+	if s == nil {
+		h.mu.Lock()
+		s = h.scripts[sha]
+		h.mu.Unlock()
+	}
 	if s == nil {
 		if evalsha {
 			c.ErrString("NOSCRIPT No matching script. Please use EVAL.")
@@ -105,7 +119,7 @@ func (h *Host) createScript(sha, body string) (*evalScript, string) {
 		}
 		code = body[nl:]
 	}
-	s := &evalScript{body: body, flags: flags}
+	s := &evalScript{sha: sha, body: body, flags: flags}
 	if _, msg := h.compileCode(s, code); msg != "" {
 		return nil, msg
 	}
@@ -313,4 +327,13 @@ func mentionsArg(src string) bool {
 
 func isIdent(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func hasUpper(b []byte) bool {
+	for _, ch := range b {
+		if 'A' <= ch && ch <= 'Z' {
+			return true
+		}
+	}
+	return false
 }

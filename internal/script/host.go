@@ -31,6 +31,7 @@ type Host struct {
 
 // evalScript is one cached EVAL script.
 type evalScript struct {
+	sha   string
 	body  string
 	flags int
 	fn    *lua.LFunction
