@@ -268,3 +268,46 @@ func ioReadFull(r *bufio.Reader, p []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// Several loops serve clients in parallel against one keyspace.
+func TestLoopsInParallel(t *testing.T) {
+	s, err := startWith(t, "127.0.0.1:0", "--event-loops", "3", "--save", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.loops.loops) != 3 {
+		t.Fatalf("%d loops, want 3", len(s.loops.loops))
+	}
+	ctx := context.Background()
+	const clients, incrs = 9, 200
+	errc := make(chan error, clients)
+	for i := 0; i < clients; i++ {
+		go func() {
+			c := redis.NewClient(&redis.Options{Addr: s.Addr(), PoolSize: 1})
+			defer c.Close()
+			for j := 0; j < incrs; j++ {
+				pipe := c.Pipeline()
+				pipe.Incr(ctx, "n")
+				pipe.SAdd(ctx, "members", j)
+				if _, err := pipe.Exec(ctx); err != nil {
+					errc <- err
+					return
+				}
+			}
+			errc <- nil
+		}()
+	}
+	for i := 0; i < clients; i++ {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := redis.NewClient(&redis.Options{Addr: s.Addr()})
+	defer c.Close()
+	if n, _ := c.Get(ctx, "n").Int(); n != clients*incrs {
+		t.Fatalf("n = %d, want %d", n, clients*incrs)
+	}
+	if n, _ := c.SCard(ctx, "members").Result(); n != incrs {
+		t.Fatalf("SCARD = %d, want %d", n, incrs)
+	}
+}
