@@ -389,6 +389,7 @@ func (s *Server) readAndRun(lc *loopConn) loopNext {
 		case stopBlocked:
 			next = detachConn
 		case stopFlush:
+			s.waitDurable() // appendfsync: these replies wait for their writes too
 			next = lc.writeReplies(s)
 			continue
 		}
