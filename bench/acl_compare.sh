@@ -15,23 +15,12 @@ CLIENTS=${CLIENTS:-50}
 TESTS=${TESTS:-set,get}
 cd "$(dirname "$0")/.."
 
-command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
-	echo "redis-server and redis-benchmark are required (apt-get install -y redis-server)" >&2
-	exit 1
-}
-WORK=$(mktemp -d)
-trap 'kill $RS_PID $RW_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-go build -o "$WORK/redwing" ./cmd/redwing
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
-RS_PORT=$(free_port)
-RW_PORT=$(free_port)
-redis-server --port "$RS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
-RS_PID=$!
-"$WORK/redwing" --port "$RW_PORT" --bind 127.0.0.1 --save '' --dir "$WORK" >"$WORK/redwing.log" 2>&1 &
-RW_PID=$!
+. bench/lib.sh
+bench_init redis-benchmark
+start_redis RS_PORT
+start_redwing RW_PORT
+wait_ping "$RS_PORT" "$RW_PORT"
 for p in "$RS_PORT" "$RW_PORT"; do
-	for _ in $(seq 50); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done
 	redis-cli -p "$p" ACL SETUSER bench on '>benchpw' '~key:*' '+@all' '-@dangerous' >/dev/null
 done
 

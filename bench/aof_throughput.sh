@@ -7,17 +7,19 @@
 set -euo pipefail
 N=${1:-200000}
 ROUNDS=${2:-3}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TMP=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; sleep 0.3; rm -rf "$TMP"' EXIT
-go build -o "$TMP/redwing" "$ROOT/cmd/redwing"
-mkdir -p "$TMP/rw" "$TMP/rd"
-"$TMP/redwing" --port 7311 --dir "$TMP/rw" --save "" --appendonly yes >"$TMP/rw/log" 2>&1 &
-redis-server --port 7312 --dir "$TMP/rd" --save "" --appendonly yes --logfile "$TMP/rd/log" &
-sleep 1
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+bench_init redis-benchmark bc
+# A dir each: both servers write an appendonlydir.
+mkdir -p "$WORK/rw" "$WORK/rd"
+REDWING_ARGS=(--dir "$WORK/rw" --save "" --appendonly yes)
+REDIS_ARGS=(--dir "$WORK/rd" --save "" --appendonly yes)
+start_redwing RW_PORT
+start_redis RS_PORT
+wait_ping "$RW_PORT" "$RS_PORT"
 rps() { redis-benchmark -p "$1" -t set -n "$N" -c 50 -r 100000 --csv 2>/dev/null | tail -1 | cut -d, -f2 | tr -d '"'; }
 for pol in always everysec no off; do
-  for p in 7311 7312; do
+  for p in "$RW_PORT" "$RS_PORT"; do
     if [ $pol = off ]; then
       redis-cli -p $p CONFIG SET appendonly no >/dev/null
     else
@@ -27,7 +29,7 @@ for pol in always everysec no off; do
   sleep 0.5
   rw=0; rd=0
   for i in $(seq "$ROUNDS"); do
-    a=$(rps 7311); b=$(rps 7312)
+    a=$(rps "$RW_PORT"); b=$(rps "$RS_PORT")
     rw=$(echo "$rw + $a" | bc); rd=$(echo "$rd + $b" | bc)
   done
   printf "appendfsync %-8s redwing %8.0f req/s  redis %8.0f req/s  ratio %.2f\n" $pol \

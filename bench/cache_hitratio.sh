@@ -15,27 +15,14 @@ REQUESTS=${2:-2000000}
 WARMUP=${3:-1000000}
 POLICIES=${POLICIES:-allkeys-lru,allkeys-lfu}
 cd "$(dirname "$0")/.."
-command -v redis-server >/dev/null || {
-	echo "redis-server is required (apt-get install -y redis-server)" >&2
-	exit 1
-}
-WORK=$(mktemp -d)
-RW_PID= RS_PID=
-trap 'kill $RS_PID $RW_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-go build -o "$WORK/redwing" ./cmd/redwing
+. bench/lib.sh
+bench_init
 go build -o "$WORK/cachesim" ./bench/cachesim
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-RW_PORT=$(free_port)
-RS_PORT=$(free_port)
-"$WORK/redwing" --port "$RW_PORT" --dir "$WORK" --save "" --appendonly no >"$WORK/redwing.log" 2>&1 &
-RW_PID=$!
-redis-server --port "$RS_PORT" --dir "$WORK" --save "" --appendonly no --logfile "$WORK/redis.log" &
-RS_PID=$!
-for p in "$RW_PORT" "$RS_PORT"; do
-	for _ in $(seq 50); do
-		redis-cli -p "$p" PING >/dev/null 2>&1 && break
-		sleep 0.1
-	done
-done
+# This benchmark's flags have never included --bind.
+REDWING_ARGS=(--dir "$WORK" --save "" --appendonly no)
+REDIS_ARGS=(--dir "$WORK" --save "" --appendonly no)
+start_redwing RW_PORT
+start_redis RS_PORT
+wait_ping "$RW_PORT" "$RS_PORT"
 "$WORK/cachesim" -addr "redwing=127.0.0.1:$RW_PORT,redis=127.0.0.1:$RS_PORT" \
 	-maxmemory "$MAXMEMORY" -requests "$REQUESTS" -warmup "$WARMUP" -policies "$POLICIES"

@@ -24,21 +24,10 @@ N=${1:-1000000}
 RESTART=${RESTART:-0}
 DATASETS=(hashes sets lists)
 
-command -v redis-server >/dev/null && command -v redis-cli >/dev/null || {
-	echo "redis-server and redis-cli are required (apt-get install -y redis-server)" >&2
-	exit 1
-}
-WORK=$(mktemp -d)
-RS_PID= RW_PID=
-trap 'kill $RS_PID $RW_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-go build -o "$WORK/redwing" ./cmd/redwing
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+. bench/lib.sh
+bench_init
 rss() { awk '/VmRSS/ {print $2*1024}' "/proc/$1/status"; }
 used() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: '$1 == "used_memory" {print $2}'; }
-wait_up() {
-	for _ in $(seq 100); do [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ] && return; sleep 0.1; done
-	echo "server on port $1 did not start" >&2; exit 1
-}
 # settle: wait until RSS stops moving (two samples 0.5 s apart within 0.5%).
 settle() {
 	local prev cur
@@ -59,16 +48,14 @@ purge() { # port pid
 }
 
 start() {
-	RS_PORT=$(free_port); RW_PORT=$(free_port)
-	redis-server --port "$RS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
-	RS_PID=$!
-	"$WORK/redwing" --port "$RW_PORT" --bind 127.0.0.1 --save '' --dir "$WORK" >"$WORK/redwing.log" 2>&1 &
-	RW_PID=$!
-	wait_up "$RS_PORT"; wait_up "$RW_PORT"
+	start_redis RS_PORT
+	RS_PID=$SERVER_PID
+	start_redwing RW_PORT
+	RW_PID=$SERVER_PID
+	wait_ping "$RS_PORT" "$RW_PORT"
 	settle "$RS_PID"; settle "$RW_PID"
 	RS_FRESH=$(rss "$RS_PID"); RW_FRESH=$(rss "$RW_PID")
 }
-stop() { kill "$RS_PID" "$RW_PID"; wait "$RS_PID" "$RW_PID" 2>/dev/null || true; RS_PID= RW_PID=; }
 
 # gen dataset n: the RESP commands of one dataset on stdout (deterministic).
 gen() {
@@ -113,7 +100,7 @@ for ds in "${DATASETS[@]}"; do
 			"$(awk -v b="$r1" 'BEGIN {print b / 1048576}')" "$(awk -v b="$u0" 'BEGIN {print b / 1048576}')" \
 			"$(awk -v b="$u1" 'BEGIN {print b / 1048576}')" >&2
 	done
-	[ "$RESTART" != 1 ] || stop
+	[ "$RESTART" != 1 ] || stop_servers
 done
 
 echo "$N keys per dataset; bytes per key = (after - before) / N"

@@ -22,22 +22,17 @@ ROUNDS=${ROUNDS:-3}
 RATE=${RATE:-20000}
 GC_EVERY=${GC_EVERY:-2}
 DURATION=${DURATION:-10s}
-WORK=$(mktemp -d)
-RS_PID= RW_PID=
-trap 'kill $RS_PID $RW_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-go build -o "$WORK/redwing" ./cmd/redwing
+. bench/lib.sh
+bench_init
 go build -o "$WORK/latency" ./bench/latency
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 rss() { awk '/VmRSS/ {print $2*1024}' "/proc/$1/status"; }
-wait_up() { for _ in $(seq 100); do [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ] && return; sleep 0.1; done; }
 
 for N in "${SIZES[@]}"; do
-	RS_PORT=$(free_port); RW_PORT=$(free_port)
-	redis-server --port "$RS_PORT" --bind 127.0.0.1 --save '' --appendonly no --enable-debug-command yes --dir "$WORK" >"$WORK/redis.log" 2>&1 &
-	RS_PID=$!
-	GODEBUG=gctrace=1 "$WORK/redwing" --port "$RW_PORT" --bind 127.0.0.1 --save '' --enable-debug-command yes --dir "$WORK" >"$WORK/redwing.log" 2>&1 &
-	RW_PID=$!
-	wait_up "$RS_PORT"; wait_up "$RW_PORT"
+	start_redis RS_PORT --enable-debug-command yes
+	RS_PID=$SERVER_PID
+	GODEBUG=gctrace=1 start_redwing RW_PORT --enable-debug-command yes
+	RW_PID=$SERVER_PID
+	wait_ping "$RS_PORT" "$RW_PORT"
 	for s in redis:$RS_PORT:$RS_PID redwing:$RW_PORT:$RW_PID; do
 		IFS=: read -r name port pid <<<"$s"
 		before=$(rss "$pid")
@@ -75,5 +70,5 @@ for N in "${SIZES[@]}"; do
 			split($5, ph, "+"); for (i = 1; i <= 3; i += 2) if (ph[i] + 0 > max) max = ph[i] + 0; n++ }
 			END { printf "redwing GC cycles during the latency runs: %d, longest stop-the-world pause: %.3f ms\n", n, max }'
 	fi
-	kill "$RS_PID" "$RW_PID"; wait "$RS_PID" "$RW_PID" 2>/dev/null || true
+	stop_servers
 done

@@ -13,25 +13,12 @@ ROUNDS=${1:-3}
 SECS=${2:-5}
 cd "$(dirname "$0")/.."
 
-command -v redis-server >/dev/null && command -v redis-cli >/dev/null || {
-	echo "redis-server and redis-cli are required (apt-get install -y redis-server)" >&2
-	exit 1
-}
-WORK=$(mktemp -d)
-trap 'kill $RS_PID $RW_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-go build -o "$WORK/redwing" ./cmd/redwing
+. bench/lib.sh
+bench_init
 go build -o "$WORK/fanout" ./bench/fanout
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
-RS_PORT=$(free_port)
-RW_PORT=$(free_port)
-redis-server --port "$RS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
-RS_PID=$!
-"$WORK/redwing" --port "$RW_PORT" --bind 127.0.0.1 --save '' --dir "$WORK" >"$WORK/redwing.log" 2>&1 &
-RW_PID=$!
-for p in "$RS_PORT" "$RW_PORT"; do
-	for _ in $(seq 50); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done
-done
+start_redis RS_PORT
+start_redwing RW_PORT
+wait_ping "$RS_PORT" "$RW_PORT"
 
 fan() { # server port row args... (a failed run is reported on stderr and counts as 0)
 	local srv=$1 port=$2 row=$3 v

@@ -12,10 +12,9 @@
 set -euo pipefail
 KEYS=${1:-1000000}
 SIZE=${2:-100}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TMP=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; sleep 0.5; rm -rf "$TMP"' EXIT
-go build -o "$TMP/redwing" "$ROOT/cmd/redwing"
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+bench_init redis-benchmark bc
 
 rss_tree() { # total PSS (kB) of pid and its children: shared pages counted once
   local pid=$1 total=0
@@ -59,17 +58,20 @@ run() { # name port pid dir
   kill $bench; wait $bench 2>/dev/null || true
   local cow=""
   [ "$name" = redis ] && cow=$(redis-cli -p "$port" INFO persistence | awk -F: '/rdb_last_cow_size/{printf "%.0f MB", $2/1048576}' | tr -d '\r')
-  [ "$name" = redwing ] && cow=$(grep -o 'copy-on-write: [0-9.]* MB' "$dir/log" | tail -1 | cut -d' ' -f2-)
+  [ "$name" = redwing ] && cow=$(grep -o 'copy-on-write: [0-9.]* MB' "$WORK/redwing.log" | tail -1 | cut -d' ' -f2-)
   printf "%-8s keys=%d pss_before_load=%d MB peak_pss_load_only=%d MB peak_pss_during_bgsave=%d MB bgsave_time=%.2fs rdb=%d MB %s\n" \
     "$name" "$KEYS" $((base/1024)) $((loadpeak/1024)) $((snappeak/1024)) "$(echo "$t1 - $t0" | bc)" \
     $(( $(stat -c %s "$dir/dump.rdb") / 1048576 )) "${cow:+cow=$cow}"
 }
 
-mkdir -p "$TMP/rw" "$TMP/rd"
-"$TMP/redwing" --port 7301 --dir "$TMP/rw" --save "" --enable-debug-command yes >"$TMP/rw/log" 2>&1 &
-RW=$!
-redis-server --port 7302 --dir "$TMP/rd" --save "" --appendonly no --enable-debug-command yes --logfile "$TMP/rd/log" &
-RD=$!
-sleep 1
-run redwing 7301 $RW "$TMP/rw"
-run redis 7302 $RD "$TMP/rd"
+# A dir each: run() watches each server's dump.rdb and temp-*.rdb.
+mkdir -p "$WORK/rw" "$WORK/rd"
+REDWING_ARGS=(--dir "$WORK/rw" --save "" --enable-debug-command yes)
+REDIS_ARGS=(--dir "$WORK/rd" --save "" --appendonly no --enable-debug-command yes)
+start_redwing RW_PORT
+RW=$SERVER_PID
+start_redis RD_PORT
+RD=$SERVER_PID
+wait_ping "$RW_PORT" "$RD_PORT"
+run redwing "$RW_PORT" $RW "$WORK/rw"
+run redis "$RD_PORT" $RD "$WORK/rd"

@@ -16,11 +16,8 @@ CLIENTS=${CLIENTS:-50}
 TESTS=${TESTS:-set,get}
 cd "$(dirname "$0")/.."
 
-for tool in redis-server redis-benchmark redis-cli openssl; do
-	command -v $tool >/dev/null || { echo "$tool is required" >&2; exit 1; }
-done
-WORK=$(mktemp -d)
-trap 'kill $RS_PID $RW_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+. bench/lib.sh
+bench_init redis-benchmark openssl
 
 # Throwaway PKI.
 (
@@ -33,18 +30,11 @@ trap 'kill $RS_PID $RW_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 	done
 )
 TLSARGS=(--tls-cert-file "$WORK/server.crt" --tls-key-file "$WORK/server.key" --tls-ca-cert-file "$WORK/ca.crt")
-
-go build -o "$WORK/redwing" ./cmd/redwing
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
-RS_PORT=$(free_port); RS_TLS=$(free_port)
-RW_PORT=$(free_port); RW_TLS=$(free_port)
-redis-server --port "$RS_PORT" --tls-port "$RS_TLS" "${TLSARGS[@]}" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
-RS_PID=$!
-"$WORK/redwing" --port "$RW_PORT" --tls-port "$RW_TLS" "${TLSARGS[@]}" --bind 127.0.0.1 --save '' --dir "$WORK" >"$WORK/redwing.log" 2>&1 &
-RW_PID=$!
-for p in "$RS_PORT" "$RW_PORT"; do
-	for _ in $(seq 50); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done
-done
+RS_TLS=$(free_port)
+RW_TLS=$(free_port)
+start_redis RS_PORT --tls-port "$RS_TLS" "${TLSARGS[@]}"
+start_redwing RW_PORT --tls-port "$RW_TLS" "${TLSARGS[@]}"
+wait_ping "$RS_PORT" "$RW_PORT"
 CLIENTTLS=(--tls --cacert "$WORK/ca.crt" --cert "$WORK/client.crt" --key "$WORK/client.key")
 for p in "$RS_TLS" "$RW_TLS"; do
 	redis-cli -p "$p" "${CLIENTTLS[@]}" ping >/dev/null || { echo "TLS ping on $p failed" >&2; cat "$WORK"/*.log >&2; exit 1; }
