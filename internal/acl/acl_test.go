@@ -1,13 +1,13 @@
 package acl
 
 import (
-	"github.com/redwingdb/redwing/internal/config"
-
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/redwingdb/redwing/internal/command"
+	"github.com/redwingdb/redwing/internal/config"
 )
 
 // sameRules compares two descriptions as Redis prints them: the order of
@@ -202,6 +202,8 @@ func TestSplitArgs(t *testing.T) {
 	}
 }
 
+var rwStar = regexp.MustCompile(`(?i)%(rw|wr)~\*(\s|$)`)
+
 func FuzzSetUser(f *testing.F) {
 	for _, tc := range describeCases {
 		f.Add(tc.rules)
@@ -221,6 +223,12 @@ func FuzzSetUser(f *testing.F) {
 		}
 		if strings.ContainsAny(rules, "()") {
 			return // patterns with parentheses do not round-trip (in Redis neither)
+		}
+		if rwStar.MatchString(rules) {
+			// "%RW~*" is the pattern "*", printed "~*", which reads back as
+			// allkeys and drops the other patterns: Redis 7.0 prints
+			// "%R~ ~*" for "%r %RW~*" and reads that back as "~*" too.
+			return
 		}
 		// A description must be accepted back and describe the same user.
 		r2 := NewRegistry()

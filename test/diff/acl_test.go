@@ -120,6 +120,7 @@ func TestACLSetUserDescribe(t *testing.T) {
 		{"+@admin"},
 		{"allcommands", "-@pubsub", "+publish"},
 		{"%R~r*", "%W~w*", "%RW~rw*", "~x", "%WR~y", "%R~x"},
+		{"%r", "%RW~*"}, {"%R~", "~*"}, {"~"}, // empty patterns (found by FuzzSetUser)
 		{"&chan:*", "&other", "&other"},
 		{"allchannels"},
 		{"resetchannels", "&a"},
