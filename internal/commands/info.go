@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/redwingdb/redwing/internal/engine"
@@ -144,12 +143,12 @@ func (ib *infoBuf) float(k string, v float64, prec int, suffix string) {
 }
 
 // cpu writes a timeval as "%ld.%06ld".
-func (ib *infoBuf) cpu(k string, tv syscall.Timeval) {
+func (ib *infoBuf) cpu(k string, d time.Duration) {
 	ib.b = append(ib.b, k...)
 	ib.b = append(ib.b, ':')
-	ib.b = strconv.AppendInt(ib.b, int64(tv.Sec), 10)
+	ib.b = strconv.AppendInt(ib.b, int64(d/time.Second), 10)
 	ib.b = append(ib.b, '.')
-	us := strconv.AppendInt(nil, int64(tv.Usec), 10)
+	us := strconv.AppendInt(nil, int64(d%time.Second/time.Microsecond), 10)
 	for i := len(us); i < 6; i++ {
 		ib.b = append(ib.b, '0')
 	}
@@ -878,15 +877,13 @@ func infoReplication(ib *infoBuf, e *engine.Engine) {
 }
 
 func infoCPU(ib *infoBuf) {
-	var self, children syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
-	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &children)
+	t := processCPU() // cpu_unix.go
 	ib.section("CPU")
-	ib.cpu("used_cpu_sys", self.Stime)
-	ib.cpu("used_cpu_user", self.Utime)
-	ib.cpu("used_cpu_sys_children", children.Stime)
-	ib.cpu("used_cpu_user_children", children.Utime)
+	ib.cpu("used_cpu_sys", t.sys)
+	ib.cpu("used_cpu_user", t.user)
+	ib.cpu("used_cpu_sys_children", t.childSys)
+	ib.cpu("used_cpu_user_children", t.childUser)
 	// Redwing has no single main thread: report the process.
-	ib.cpu("used_cpu_sys_main_thread", self.Stime)
-	ib.cpu("used_cpu_user_main_thread", self.Utime)
+	ib.cpu("used_cpu_sys_main_thread", t.sys)
+	ib.cpu("used_cpu_user_main_thread", t.user)
 }

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/redwingdb/redwing/internal/engine"
@@ -330,15 +329,6 @@ func writeAll(f *os.File, buf []byte, size int64) error {
 		}
 	}
 	return err
-}
-
-func fdatasync(f *os.File) error {
-	for {
-		err := syscall.Fdatasync(int(f.Fd()))
-		if err != syscall.EINTR {
-			return err
-		}
-	}
 }
 
 // loop flushes effects nobody waits for (expired keys, closed clients)
