@@ -35,9 +35,9 @@ func cmdSetBit(c *engine.Ctx) {
 	}
 	byt := off >> 3
 	sh := 7 - off&7
-	old := e.Str[byt] >> sh & 1
+	old := e.Str()[byt] >> sh & 1
 	if dirty || int64(old) != on {
-		e.Str[byt] = e.Str[byt]&^(1<<sh) | byte(on)<<sh
+		e.Str()[byt] = e.Str()[byt]&^(1<<sh) | byte(on)<<sh
 		c.Modified(key)
 		c.Notify(engine.NotifyString, "setbit", key)
 	}
@@ -60,8 +60,8 @@ func cmdGetBit(c *engine.Ctx) {
 		return
 	}
 	var bit byte
-	if byt := off >> 3; byt < uint64(len(e.Str)) {
-		bit = e.Str[byt] >> (7 - off&7) & 1
+	if byt := off >> 3; byt < uint64(len(e.Str())) {
+		bit = e.Str()[byt] >> (7 - off&7) & 1
 	}
 	c.W.Int(int64(bit))
 }
@@ -127,7 +127,7 @@ func cmdBitCount(c *engine.Ctx) {
 		wrongType(c)
 		return
 	}
-	p := e.Str
+	p := e.Str()
 	var r bitRange
 	switch argc := len(c.Argv); argc {
 	case 4, 5:
@@ -197,7 +197,7 @@ func cmdBitPos(c *engine.Ctx) {
 		wrongType(c)
 		return
 	}
-	p := e.Str
+	p := e.Str()
 	var r bitRange
 	endGiven := false
 	switch argc := len(c.Argv); argc {
@@ -327,9 +327,9 @@ func cmdBitOp(c *engine.Ctx) {
 			wrongType(c)
 			return
 		}
-		srcs = append(srcs, e.Str)
-		if len(e.Str) > maxlen {
-			maxlen = len(e.Str)
+		srcs = append(srcs, e.Str())
+		if len(e.Str()) > maxlen {
+			maxlen = len(e.Str())
 		}
 	}
 	if maxlen == 0 {
@@ -352,7 +352,7 @@ func cmdBitOp(c *engine.Ctx) {
 		}
 	}
 	found := c.DB.Lookup(dest) != nil
-	c.DB.Set(dest, keyspace.Entry{Str: res, Raw: true})
+	c.DB.Set(dest, keyspace.RawStrEntry(res))
 	c.Modified(dest)
 	if !found {
 		notifyNew(c, dest)
@@ -485,7 +485,7 @@ func bitfieldGeneric(c *engine.Ctx, readOnly bool) {
 		op := &ops[i]
 		var p []byte
 		if e != nil {
-			p = e.Str
+			p = e.Str()
 		}
 		if op.opcode == bfGet {
 			if op.signed {

@@ -43,7 +43,7 @@ func lookupStringForBit(c *engine.Ctx, key []byte, maxbit uint64) (*keyspace.Ent
 	n := int(maxbit>>3) + 1
 	e := c.DB.Lookup(key)
 	if e == nil {
-		e = c.DB.Set(key, keyspace.Entry{Str: make([]byte, n), Raw: true})
+		e = c.DB.Set(key, keyspace.RawStrEntry(make([]byte, n)))
 		notifyNew(c, key)
 		return e, true
 	}

@@ -175,7 +175,7 @@ func debugObject(c *engine.Ctx) {
 	}
 	enc := entryEncoding(e)
 	refcount := 1
-	if enc == "int" && isSharedInt(e.Str) {
+	if enc == "int" && isSharedInt(e.Str()) {
 		refcount = 2147483647
 	}
 	nowMs := c.Now()
@@ -246,12 +246,12 @@ func entryEncoding(e *keyspace.Entry) string {
 	if e.Raw {
 		return "raw"
 	}
-	if len(e.Str) <= 20 {
-		if _, ok := resp.ParseInt(e.Str); ok {
+	if len(e.Str()) <= 20 {
+		if _, ok := resp.ParseInt(e.Str()); ok {
 			return "int"
 		}
 	}
-	if len(e.Str) <= 44 {
+	if len(e.Str()) <= 44 {
 		return "embstr"
 	}
 	return "raw"
@@ -268,7 +268,7 @@ func isSharedInt(s []byte) bool {
 // for uncompressed strings, an estimate for other types.
 func serializedLength(e *keyspace.Entry) int64 {
 	if e.Obj == nil {
-		if n, ok := resp.ParseInt(e.Str); ok && len(e.Str) <= 11 {
+		if n, ok := resp.ParseInt(e.Str()); ok && len(e.Str()) <= 11 {
 			switch {
 			case n >= -(1<<7) && n < 1<<7:
 				return 2
@@ -278,7 +278,7 @@ func serializedLength(e *keyspace.Entry) int64 {
 				return 5
 			}
 		}
-		return rdbLenSize(uint64(len(e.Str))) + int64(len(e.Str))
+		return rdbLenSize(uint64(len(e.Str()))) + int64(len(e.Str()))
 	}
 	return int64(objectUsage(e.Obj, 0)) / 2
 }
@@ -393,7 +393,7 @@ func debugPopulate(c *engine.Ctx) {
 			val = make([]byte, size)
 			copy(val, vb)
 		}
-		c.DB.Set(kb, keyspace.Entry{Str: val})
+		c.DB.Set(kb, keyspace.StrEntry(val))
 		c.Modified(kb)
 	}
 	c.W.OK()
@@ -443,9 +443,9 @@ func stringUsage(e *keyspace.Entry) uint64 {
 	case "int":
 		return robjSize
 	case "embstr":
-		return mallocSize(robjSize + 3 + uint64(len(e.Str)) + 1)
+		return mallocSize(robjSize + 3 + uint64(len(e.Str())) + 1)
 	}
-	return robjSize + sdsAllocSize(uint64(len(e.Str)), true)
+	return robjSize + sdsAllocSize(uint64(len(e.Str())), true)
 }
 
 // memoryUser is implemented by values that can estimate their own memory

@@ -38,7 +38,7 @@ func hllCheck(c *engine.Ctx, e *keyspace.Entry) bool {
 		c.Err(errs.WrongType)
 		return false
 	}
-	if !types.HLLValid(e.Str) {
+	if !types.HLLValid(e.Str()) {
 		c.ErrString(errHLLWrongTyp)
 		return false
 	}
@@ -49,9 +49,9 @@ func hllCheck(c *engine.Ctx, e *keyspace.Entry) bool {
 // update (Redis's dbUnshareStringValue).
 func hllUnshare(e *keyspace.Entry) {
 	if !e.Raw {
-		buf := make([]byte, len(e.Str), len(e.Str)+8)
-		copy(buf, e.Str)
-		e.Str = buf
+		buf := make([]byte, len(e.Str()), len(e.Str())+8)
+		copy(buf, e.Str())
+		e.SetStr(buf)
 		e.Raw = true
 	}
 }
@@ -62,7 +62,7 @@ func cmdPFAdd(c *engine.Ctx) {
 	e := c.DB.Lookup(key)
 	updated := 0
 	if e == nil {
-		e = c.DB.Set(key, keyspace.Entry{Str: types.HLLNew(), Raw: true})
+		e = c.DB.Set(key, keyspace.RawStrEntry(types.HLLNew()))
 		c.Notify(engine.NotifyNew, "new", key)
 		updated++
 	} else {
@@ -72,11 +72,11 @@ func cmdPFAdd(c *engine.Ctx) {
 		hllUnshare(e)
 	}
 	max := hllSparseMax(c)
-	s := e.Str
+	s := e.Str()
 	for _, ele := range c.Argv[2:] {
 		var r int
 		s, r = types.HLLAdd(s, ele, max)
-		e.Str = s
+		e.SetStr(s)
 		switch r {
 		case 1:
 			updated++
@@ -88,7 +88,7 @@ func cmdPFAdd(c *engine.Ctx) {
 	if updated > 0 {
 		zsModified(c, key, updated)
 		c.Notify(engine.NotifyString, "pfadd", key)
-		types.HLLInvalidateCache(e.Str)
+		types.HLLInvalidateCache(e.Str())
 		c.W.Int(1)
 		return
 	}
@@ -107,7 +107,7 @@ func cmdPFCount(c *engine.Ctx) {
 			if !hllCheck(c, e) {
 				return
 			}
-			if !types.HLLMergeRegs(max[:], e.Str) {
+			if !types.HLLMergeRegs(max[:], e.Str()) {
 				c.ErrString(errHLLInvalid)
 				return
 			}
@@ -125,16 +125,16 @@ func cmdPFCount(c *engine.Ctx) {
 		return
 	}
 	hllUnshare(e)
-	if card, ok := types.HLLCachedCard(e.Str); ok {
+	if card, ok := types.HLLCachedCard(e.Str()); ok {
 		c.W.Int(int64(card))
 		return
 	}
-	card, ok := types.HLLCount(e.Str)
+	card, ok := types.HLLCount(e.Str())
 	if !ok {
 		c.ErrString(errHLLInvalid)
 		return
 	}
-	types.HLLSetCachedCard(e.Str, card)
+	types.HLLSetCachedCard(e.Str(), card)
 	// The cache update modifies the string: it is a write for WATCH and
 	// is propagated, as in Redis.
 	c.Modified(key)
@@ -153,10 +153,10 @@ func cmdPFMerge(c *engine.Ctx) {
 		if !hllCheck(c, e) {
 			return
 		}
-		if types.HLLEncoding(e.Str) == types.HLLDense {
+		if types.HLLEncoding(e.Str()) == types.HLLDense {
 			useDense = true
 		}
-		if !types.HLLMergeRegs(max[:], e.Str) {
+		if !types.HLLMergeRegs(max[:], e.Str()) {
 			c.ErrString(errHLLInvalid)
 			return
 		}
@@ -164,27 +164,28 @@ func cmdPFMerge(c *engine.Ctx) {
 	key := c.Argv[1]
 	e := c.DB.Lookup(key)
 	if e == nil {
-		e = c.DB.Set(key, keyspace.Entry{Str: types.HLLNew(), Raw: true})
+		e = c.DB.Set(key, keyspace.RawStrEntry(types.HLLNew()))
 		c.Notify(engine.NotifyNew, "new", key)
 	} else {
 		hllUnshare(e)
 	}
 	if useDense {
-		d, ok := types.HLLSparseToDense(e.Str)
+		d, ok := types.HLLSparseToDense(e.Str())
 		if !ok {
 			c.ErrString(errHLLInvalid)
 			return
 		}
-		e.Str = d
+		e.SetStr(d)
 	}
 	sparseMax := hllSparseMax(c)
 	for j, v := range max {
 		if v == 0 {
 			continue
 		}
-		e.Str, _ = types.HLLSetRegister(e.Str, j, v, sparseMax)
+		b, _ := types.HLLSetRegister(e.Str(), j, v, sparseMax)
+		e.SetStr(b)
 	}
-	types.HLLInvalidateCache(e.Str)
+	types.HLLInvalidateCache(e.Str())
 	c.Modified(key)
 	c.Notify(engine.NotifyString, "pfadd", key)
 	c.W.OK()
@@ -205,41 +206,41 @@ func cmdPFDebug(c *engine.Ctx) {
 	hllUnshare(e)
 	switch {
 	case eqFold(cmd, "GETREG"):
-		if types.HLLEncoding(e.Str) == types.HLLSparse {
-			d, ok := types.HLLSparseToDense(e.Str)
+		if types.HLLEncoding(e.Str()) == types.HLLSparse {
+			d, ok := types.HLLSparseToDense(e.Str())
 			if !ok {
 				c.ErrString(errHLLInvalid)
 				return
 			}
-			e.Str = d
+			e.SetStr(d)
 			c.Modified(key)
 		}
-		regs := types.HLLRegisterValues(e.Str)
+		regs := types.HLLRegisterValues(e.Str())
 		c.W.Array(len(regs))
 		for _, v := range regs {
 			c.W.Int(int64(v))
 		}
 	case eqFold(cmd, "DECODE"):
-		if types.HLLEncoding(e.Str) != types.HLLSparse {
+		if types.HLLEncoding(e.Str()) != types.HLLSparse {
 			c.ErrString("ERR HLL encoding is not sparse")
 			return
 		}
-		c.W.Bulk(types.HLLDecodeSparse(e.Str))
+		c.W.Bulk(types.HLLDecodeSparse(e.Str()))
 	case eqFold(cmd, "ENCODING"):
-		if types.HLLEncoding(e.Str) == types.HLLDense {
+		if types.HLLEncoding(e.Str()) == types.HLLDense {
 			c.W.Simple("dense")
 		} else {
 			c.W.Simple("sparse")
 		}
 	case eqFold(cmd, "TODENSE"):
 		conv := 0
-		if types.HLLEncoding(e.Str) == types.HLLSparse {
-			d, ok := types.HLLSparseToDense(e.Str)
+		if types.HLLEncoding(e.Str()) == types.HLLSparse {
+			d, ok := types.HLLSparseToDense(e.Str())
 			if !ok {
 				c.ErrString(errHLLInvalid)
 				return
 			}
-			e.Str = d
+			e.SetStr(d)
 			conv = 1
 			c.Modified(key)
 		}

@@ -178,7 +178,7 @@ func cmdCopy(c *engine.Ctx) {
 	}
 	v := keyspace.Entry{Expire: e.Expire, Raw: e.Raw}
 	if e.Obj == nil {
-		v.Str = bytes.Clone(e.Str)
+		v.SetStr(bytes.Clone(e.Str()))
 	} else {
 		d, ok := e.Obj.(genericDuper)
 		if !ok {
@@ -406,8 +406,8 @@ func cmdObjectRefCount(c *engine.Ctx) {
 		c.W.Null()
 		return
 	}
-	if e.Obj == nil && !e.Raw && len(e.Str) <= 4 {
-		if n, ok := parseInt(e.Str); ok && n >= 0 && n < 10000 {
+	if e.Obj == nil && !e.Raw && len(e.Str()) <= 4 {
+		if n, ok := parseInt(e.Str()); ok && n >= 0 && n < 10000 {
 			p := c.E.Cfg.String("maxmemory-policy")
 			if c.E.Cfg.Int("maxmemory") == 0 || !(strings.HasSuffix(p, "-lru") || strings.HasSuffix(p, "-lfu")) {
 				c.W.Int(math.MaxInt32)

@@ -167,12 +167,12 @@ func genericStrEncoding(e *keyspace.Entry) string {
 	if e.Raw {
 		return "raw"
 	}
-	if len(e.Str) <= 20 {
-		if _, ok := parseInt(e.Str); ok {
+	if len(e.Str()) <= 20 {
+		if _, ok := parseInt(e.Str()); ok {
 			return "int"
 		}
 	}
-	if len(e.Str) <= 44 {
+	if len(e.Str()) <= 44 {
 		return "embstr"
 	}
 	return "raw"

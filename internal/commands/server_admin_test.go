@@ -29,7 +29,7 @@ func TestStringUsageMatchesRedis(t *testing.T) {
 		{"n", "123", 48},
 		{"big", strings.Repeat("a", 145), 208},
 	} {
-		e := &keyspace.Entry{Str: []byte(tc.val)}
+		e := new(keyspace.StrEntry([]byte(tc.val)))
 		if got := keyUsage([]byte(tc.key), e, 5); got != tc.want {
 			t.Errorf("%s: %d, want %d", tc.key, got, tc.want)
 		}

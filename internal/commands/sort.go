@@ -91,7 +91,7 @@ func sortLookupPattern(c *engine.Ctx, pattern, subst []byte) []byte {
 	if e.Obj != nil {
 		return nil
 	}
-	return e.Str
+	return e.Str()
 }
 
 // sortStrtod parses a sort weight as SORT does (strtod that must reach

@@ -52,7 +52,7 @@ func getGeneric(c *engine.Ctx) bool {
 		wrongType(c)
 		return false
 	}
-	c.W.Bulk(e.Str)
+	c.W.Bulk(e.Str())
 	return true
 }
 
@@ -212,7 +212,7 @@ func setGeneric(c *engine.Ctx, flags int, key, val, expire []byte, okReply, abor
 	if expire != nil {
 		ttl = ms
 	}
-	c.DB.Set(key, keyspace.Entry{Str: dup(val), Expire: ttl})
+	c.DB.Set(key, keyspace.StrEntryTTL(dup(val), ttl))
 	c.Modified(key)
 	if !found {
 		notifyNew(c, key)
@@ -262,7 +262,7 @@ func cmdGetEX(c *engine.Ctx) {
 			return
 		}
 	}
-	c.W.Bulk(e.Str)
+	c.W.Bulk(e.Str())
 	switch {
 	case flags&(optEXAT|optPXAT) != 0 && ms <= c.Now():
 		// An absolute time already passed: delete the key.
@@ -312,7 +312,7 @@ func cmdGetSet(c *engine.Ctx) {
 		return
 	}
 	found := c.DB.Lookup(key) != nil
-	c.DB.Set(key, keyspace.Entry{Str: dup(val)})
+	c.DB.Set(key, keyspace.StrEntry(dup(val)))
 	c.Modified(key)
 	if !found {
 		notifyNew(c, key)
@@ -329,7 +329,7 @@ func cmdMGet(c *engine.Ctx) {
 		if e == nil || e.Obj != nil {
 			c.W.Null()
 		} else {
-			c.W.Bulk(e.Str)
+			c.W.Bulk(e.Str())
 		}
 	}
 }
@@ -356,7 +356,7 @@ func msetGeneric(c *engine.Ctx, nx bool) {
 	for j := 1; j < len(c.Argv); j += 2 {
 		key := c.Argv[j]
 		found := c.DB.Lookup(key) != nil
-		c.DB.Set(key, keyspace.Entry{Str: dup(c.Argv[j+1])})
+		c.DB.Set(key, keyspace.StrEntry(dup(c.Argv[j+1])))
 		c.Modified(key)
 		if !found {
 			notifyNew(c, key)
@@ -376,7 +376,7 @@ func cmdAppend(c *engine.Ctx) {
 	e := c.DB.Lookup(key)
 	var total int
 	if e == nil {
-		c.DB.Set(key, keyspace.Entry{Str: dup(val)})
+		c.DB.Set(key, keyspace.StrEntry(dup(val)))
 		notifyNew(c, key)
 		total = len(val)
 	} else {
@@ -384,11 +384,11 @@ func cmdAppend(c *engine.Ctx) {
 			wrongType(c)
 			return
 		}
-		if !checkStringLength(c, int64(len(e.Str)), int64(len(val))) {
+		if !checkStringLength(c, int64(len(e.Str())), int64(len(val))) {
 			return
 		}
 		appendString(e, val)
-		total = len(e.Str)
+		total = len(e.Str())
 	}
 	c.Modified(key)
 	c.Notify(engine.NotifyString, "append", key)
@@ -406,7 +406,7 @@ func cmdStrlen(c *engine.Ctx) {
 		wrongType(c)
 		return
 	}
-	c.W.Int(int64(len(e.Str)))
+	c.W.Int(int64(len(e.Str())))
 }
 
 // GETRANGE key start end (also SUBSTR key start end)
@@ -428,7 +428,7 @@ func cmdGetRange(c *engine.Ctx) {
 		wrongType(c)
 		return
 	}
-	s := e.Str
+	s := e.Str()
 	n := int64(len(s))
 	if start < 0 && end < 0 && start > end {
 		c.W.Bulk(nil)
@@ -478,7 +478,7 @@ func cmdSetRange(c *engine.Ctx) {
 		}
 		buf := make([]byte, int(offset)+len(val))
 		copy(buf[offset:], val)
-		e = c.DB.Set(key, keyspace.Entry{Str: buf, Raw: true})
+		e = c.DB.Set(key, keyspace.RawStrEntry(buf))
 		notifyNew(c, key)
 	} else {
 		if e.Obj != nil {
@@ -486,18 +486,18 @@ func cmdSetRange(c *engine.Ctx) {
 			return
 		}
 		if len(val) == 0 {
-			c.W.Int(int64(len(e.Str)))
+			c.W.Int(int64(len(e.Str())))
 			return
 		}
 		if !checkStringLength(c, offset, int64(len(val))) {
 			return
 		}
 		unshareString(e, int(offset)+len(val))
-		copy(e.Str[offset:], val)
+		copy(e.Str()[offset:], val)
 	}
 	c.Modified(key)
 	c.Notify(engine.NotifyString, "setrange", key)
-	c.W.Int(int64(len(e.Str)))
+	c.W.Int(int64(len(e.Str())))
 }
 
 // INCR key
@@ -539,7 +539,7 @@ func incrDecr(c *engine.Ctx, incr int64) {
 			return
 		}
 		var ok bool
-		if v, ok = resp.ParseInt(e.Str); !ok {
+		if v, ok = resp.ParseInt(e.Str()); !ok {
 			c.Err(errs.NotInt)
 			return
 		}
@@ -550,10 +550,10 @@ func incrDecr(c *engine.Ctx, incr int64) {
 	}
 	v += incr
 	if e != nil {
-		e.Str = formatInt(v)
+		e.SetStr(formatInt(v))
 		e.Raw = false
 	} else {
-		c.DB.Set(key, keyspace.Entry{Str: formatInt(v)})
+		c.DB.Set(key, keyspace.StrEntry(formatInt(v)))
 		notifyNew(c, key)
 	}
 	c.Modified(key)
@@ -572,7 +572,7 @@ func cmdIncrByFloat(c *engine.Ctx) {
 	value := newLD()
 	inf := false
 	if e != nil {
-		v, st := parseLongDouble(e.Str)
+		v, st := parseLongDouble(e.Str())
 		if st == ldInvalid {
 			c.Err(errs.NotFloat)
 			return
@@ -596,10 +596,10 @@ func cmdIncrByFloat(c *engine.Ctx) {
 	}
 	s := formatLongDouble(sum)
 	if e != nil {
-		e.Str = s
+		e.SetStr(s)
 		e.Raw = false
 	} else {
-		c.DB.Set(key, keyspace.Entry{Str: s})
+		c.DB.Set(key, keyspace.StrEntry(s))
 		notifyNew(c, key)
 	}
 	c.Modified(key)
@@ -618,10 +618,10 @@ func cmdLCS(c *engine.Ctx) {
 	}
 	var a, b []byte
 	if ea != nil {
-		a = ea.Str
+		a = ea.Str()
 	}
 	if eb != nil {
-		b = eb.Str
+		b = eb.Str()
 	}
 	var getLen, getIdx, withMatchLen bool
 	var minMatchLen int64

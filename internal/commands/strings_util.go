@@ -94,34 +94,34 @@ func notifyNew(c *engine.Ctx, key []byte) { c.Notify(engine.NotifyNew, "new", ke
 // long (new bytes are zero), as Redis's dbUnshareStringValue followed by
 // sdsgrowzero. It reports whether the length changed.
 func unshareString(e *keyspace.Entry, n int) bool {
-	old := len(e.Str)
+	old := len(e.Str())
 	if n < old {
 		n = old
 	}
-	if e.Raw && cap(e.Str) >= n {
+	if e.Raw && cap(e.Str()) >= n {
 		if n > old {
-			e.Str = e.Str[:n]
-			clear(e.Str[old:])
+			e.SetStr(e.Str()[:n])
+			clear(e.Str()[old:])
 		}
 		return n != old
 	}
 	buf := make([]byte, n, growCap(n, e.Raw))
-	copy(buf, e.Str)
-	e.Str = buf
+	copy(buf, e.Str())
+	e.SetStr(buf)
 	e.Raw = true
 	return n != old
 }
 
 // appendString appends v to e's value in place (after unsharing it).
 func appendString(e *keyspace.Entry, v []byte) {
-	n := len(e.Str) + len(v)
-	if e.Raw && cap(e.Str) >= n {
-		e.Str = append(e.Str, v...)
+	n := len(e.Str()) + len(v)
+	if e.Raw && cap(e.Str()) >= n {
+		e.SetStr(append(e.Str(), v...))
 		return
 	}
-	buf := make([]byte, len(e.Str), growCap(n, true))
-	copy(buf, e.Str)
-	e.Str = append(buf, v...)
+	buf := make([]byte, len(e.Str()), growCap(n, true))
+	copy(buf, e.Str())
+	e.SetStr(append(buf, v...))
 	e.Raw = true
 }
 

@@ -21,7 +21,7 @@ func lookupString(c *engine.Ctx, key []byte) ([]byte, bool, bool) {
 		c.Err(errs.WrongType)
 		return nil, true, false
 	}
-	return e.Str, true, true
+	return e.Str(), true, true
 }
 
 // lookupRead is Lookup that counts keyspace hits and misses.

@@ -40,26 +40,26 @@ func init() {
 			c.W.Null()
 			return
 		}
-		c.W.Bulk(e.Str)
+		c.W.Bulk(e.Str())
 	})
 	Register("set", func(c *Ctx) {
-		c.DB.Set(c.Argv[1], keyspace.Entry{Str: append([]byte(nil), c.Argv[2]...)})
+		c.DB.Set(c.Argv[1], keyspace.StrEntry(append([]byte(nil), c.Argv[2]...)))
 		c.Modified(c.Argv[1])
 		c.W.OK()
 	})
 	Register("incr", func(c *Ctx) {
 		var n int64
 		if e := c.DB.Lookup(c.Argv[1]); e != nil {
-			n, _ = strconv.ParseInt(string(e.Str), 10, 64)
+			n, _ = strconv.ParseInt(string(e.Str()), 10, 64)
 		}
 		n++
-		c.DB.Set(c.Argv[1], keyspace.Entry{Str: strconv.AppendInt(nil, n, 10)})
+		c.DB.Set(c.Argv[1], keyspace.StrEntry(strconv.AppendInt(nil, n, 10)))
 		c.Modified(c.Argv[1])
 		c.W.Int(n)
 	})
 	Register("mset", func(c *Ctx) {
 		for i := 1; i+1 < len(c.Argv); i += 2 {
-			c.DB.Set(c.Argv[i], keyspace.Entry{Str: append([]byte(nil), c.Argv[i+1]...)})
+			c.DB.Set(c.Argv[i], keyspace.StrEntry(append([]byte(nil), c.Argv[i+1]...)))
 			c.Modified(c.Argv[i])
 		}
 		c.W.OK()

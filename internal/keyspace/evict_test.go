@@ -50,7 +50,7 @@ func evKS(t *testing.T, n int) (*Keyspace, *evHooks) {
 		db := ks.DB(d)
 		for i := 0; i < n; i++ {
 			k := []byte("k" + strconv.Itoa(i))
-			e := Entry{Str: make([]byte, 64)}
+			e := StrEntry(make([]byte, 64))
 			if i%2 == 0 {
 				e.Expire = evNow + 3_600_000 + int64(i)*1000
 			}
@@ -100,7 +100,7 @@ func TestEvictionPolicies(t *testing.T) {
 			keys0 := ks.DB(0).Size() + ks.DB(1).Size()
 			// Ask for about a sixth of the keys' memory back (a third of the
 			// volatile ones).
-			perKey := keyCost(5, &Entry{Str: make([]byte, 64)})
+			perKey := keyCost(5, new(StrEntry(make([]byte, 64))))
 			used := UsedMemory()
 			max := used - uint64(perKey)*uint64(keys0)/6
 			ks.SetMemorySettings(evSettings(pol, max))
@@ -194,7 +194,7 @@ func TestEvictionFailures(t *testing.T) {
 func TestEvictionTenacity(t *testing.T) {
 	const n = 20000
 	ks, h := evKS(t, n)
-	perKey := keyCost(5, &Entry{Str: make([]byte, 64)})
+	perKey := keyCost(5, new(StrEntry(make([]byte, 64))))
 	max := UsedMemory() - uint64(perKey)*n/2
 	s := evSettings(AllKeysLRU, max)
 	s.Tenacity = 0
@@ -242,7 +242,7 @@ func TestEvictionConcurrent(t *testing.T) {
 				ks.RLockWorld()
 				idx := ks.ShardOf(k)
 				db.LockShard(idx)
-				db.Set(k, Entry{Str: make([]byte, 64)})
+				db.Set(k, StrEntry(make([]byte, 64)))
 				db.Lookup(k)
 				db.UnlockShard(idx)
 				ks.RUnlockWorld()
@@ -301,7 +301,7 @@ func TestLookupLFU(t *testing.T) {
 	ks.SetMemorySettings(s)
 	db := ks.DB(0)
 	k := []byte("k")
-	e := db.Set(k, Entry{Str: []byte("v")})
+	e := db.Set(k, StrEntry([]byte("v")))
 	if e.Access&accessLFU == 0 || e.LFUFreq(evNow, 1) != lfuInitVal {
 		t.Fatalf("new key under LFU: access %#x", e.Access)
 	}
@@ -311,7 +311,7 @@ func TestLookupLFU(t *testing.T) {
 	if f := e.LFUFreq(evNow, 1); f != lfuInitVal+10 {
 		t.Fatalf("freq after 10 lookups = %d", f)
 	}
-	db.Set(k, Entry{Str: []byte("w")})
+	db.Set(k, StrEntry([]byte("w")))
 	if f := e.LFUFreq(evNow, 1); f != lfuInitVal+10 {
 		t.Fatalf("freq after overwrite = %d", f)
 	}
@@ -331,7 +331,7 @@ func TestLookupLFU(t *testing.T) {
 func TestLazyfreeCounts(t *testing.T) {
 	ks := New(1, clock.NewFake(evNow))
 	db := ks.DB(0)
-	db.Set([]byte("s"), Entry{Str: []byte("v")})
+	db.Set([]byte("s"), StrEntry([]byte("v")))
 	db.Set([]byte("big"), Entry{Obj: bigObj(1000)})
 	db.Set([]byte("small"), Entry{Obj: bigObj(10)})
 	if !db.Unlink([]byte("s")) || !db.Unlink([]byte("small")) || ks.LazyfreedObjects() != 0 {
@@ -344,7 +344,7 @@ func TestLazyfreeCounts(t *testing.T) {
 		t.Fatal("unlinked twice")
 	}
 	for i := 0; i < 5; i++ {
-		db.Set([]byte("k"+strconv.Itoa(i)), Entry{Str: []byte("v")})
+		db.Set([]byte("k"+strconv.Itoa(i)), StrEntry([]byte("v")))
 	}
 	ks.LockWorld()
 	db.FlushAsync()

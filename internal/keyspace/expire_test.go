@@ -84,13 +84,13 @@ func TestActiveExpireReclaimsWithoutAccess(t *testing.T) {
 	for _, id := range []int{0, 2} {
 		db := ks.DB(id)
 		for i := 0; i < short; i++ {
-			db.Set([]byte("s"+strconv.Itoa(i)), Entry{Str: []byte("v"), Expire: expStart + 1000 + int64(i%500)})
+			db.Set([]byte("s"+strconv.Itoa(i)), StrEntryTTL([]byte("v"), expStart+1000+int64(i%500)))
 		}
 		for i := 0; i < long; i++ {
-			db.Set([]byte("l"+strconv.Itoa(i)), Entry{Str: []byte("v"), Expire: expStart + 3_600_000})
+			db.Set([]byte("l"+strconv.Itoa(i)), StrEntryTTL([]byte("v"), expStart+3_600_000))
 		}
 		for i := 0; i < persistent; i++ {
-			db.Set([]byte("p"+strconv.Itoa(i)), Entry{Str: []byte("v")})
+			db.Set([]byte("p"+strconv.Itoa(i)), StrEntry([]byte("v")))
 		}
 	}
 	cursor := 0
@@ -163,7 +163,7 @@ func TestLookupNeverReturnsExpired(t *testing.T) {
 			if r.IntN(2) == 0 {
 				exp = clk.NowMs() + int64(r.IntN(50)) - 5 // sometimes already past
 			}
-			db.Set(key, Entry{Str: key, Expire: exp})
+			db.Set(key, StrEntryTTL(key, exp))
 		case 2:
 			if e := db.Lookup(key); e != nil {
 				db.SetExpire(key, e, []int64{0, clk.NowMs() + int64(r.IntN(40))}[r.IntN(2)])
@@ -250,7 +250,7 @@ func TestConcurrentLockedAccess(t *testing.T) {
 					if r.IntN(3) == 0 {
 						exp = clk.NowMs() + int64(r.IntN(30))
 					}
-					locked(db, key, func() { db.Set(key, Entry{Str: []byte("v"), Expire: exp}) })
+					locked(db, key, func() { db.Set(key, StrEntryTTL([]byte("v"), exp)) })
 				case 2:
 					locked(db, key, func() {
 						// The clock advances concurrently: compare with a time

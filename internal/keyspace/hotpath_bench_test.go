@@ -15,7 +15,7 @@ func BenchmarkKeyspaceHotPath(b *testing.B) {
 	keys := make([][]byte, 1<<16)
 	for i := range keys {
 		keys[i] = []byte("key:" + strconv.Itoa(i))
-		db.Set(keys[i], Entry{Str: make([]byte, 100)})
+		db.Set(keys[i], StrEntry(make([]byte, 100)))
 	}
 	val := make([]byte, 100)
 	b.Run("Lookup", func(b *testing.B) {
@@ -25,14 +25,14 @@ func BenchmarkKeyspaceHotPath(b *testing.B) {
 	})
 	b.Run("Overwrite", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			db.Set(keys[i&(len(keys)-1)], Entry{Str: val})
+			db.Set(keys[i&(len(keys)-1)], StrEntry(val))
 		}
 	})
 	b.Run("DeleteInsert", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			k := keys[i&(len(keys)-1)]
 			db.Delete(k)
-			db.Set(k, Entry{Str: val, Expire: 4_000_000_000_000})
+			db.Set(k, StrEntryTTL(val, 4_000_000_000_000))
 		}
 	})
 }

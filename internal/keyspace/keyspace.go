@@ -26,12 +26,65 @@ type Object interface {
 // Entry is one key's value and metadata. A string value lives in Str with
 // Obj nil; other types live in Obj.
 type Entry struct {
-	Str    []byte
+	// The string value as a slice without its 24-byte header: pointer,
+	// length and capacity in 16 bytes keep an Entry in the runtime's
+	// 48-byte size class (Str, SetStr). Strings are at most 512 MB.
+	str    unsafe.Pointer
+	strLen uint32
+	strCap uint32
 	Obj    Object
 	Expire int64  // Unix ms; 0 means no TTL
 	Access uint32 // LRU clock in seconds, for OBJECT IDLETIME
 	Raw    bool   // string was modified in place (APPEND/SETRANGE): encoding "raw"
 }
+
+// StrEntry returns an entry holding the string value b.
+func StrEntry(b []byte) Entry {
+	var e Entry
+	e.SetStr(b)
+	return e
+}
+
+// RawStrEntry returns an entry holding b, encoded "raw" (edited in place).
+func RawStrEntry(b []byte) Entry {
+	e := StrEntry(b)
+	e.Raw = true
+	return e
+}
+
+// StrEntryTTL returns an entry holding b that expires at expire (Unix ms).
+func StrEntryTTL(b []byte, expire int64) Entry {
+	e := StrEntry(b)
+	e.Expire = expire
+	return e
+}
+
+// Str returns the string value (nil for other types). Its capacity is
+// the one SetStr was given: in-place edits may append within it.
+func (e *Entry) Str() []byte {
+	if e.str == nil {
+		return nil
+	}
+	return unsafe.Slice((*byte)(e.str), e.strCap)[:e.strLen]
+}
+
+// SetStr stores b as the string value; nil clears it.
+func (e *Entry) SetStr(b []byte) {
+	if b == nil {
+		e.str, e.strLen, e.strCap = nil, 0, 0
+		return
+	}
+	if cap(b) == 0 {
+		e.str, e.strLen, e.strCap = unsafe.Pointer(&emptyStr[0]), 0, 0
+		return
+	}
+	e.str = unsafe.Pointer(unsafe.SliceData(b))
+	e.strLen = uint32(len(b))
+	e.strCap = uint32(min(cap(b), 1<<32-1))
+}
+
+// emptyStr backs empty non-nil values ("" differs from no value).
+var emptyStr = make([]byte, 1)
 
 // Type returns the Redis type name of the entry.
 func (e *Entry) Type() string {

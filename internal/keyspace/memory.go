@@ -206,7 +206,7 @@ func objectCost(o Object) int64 {
 func keyCost(keyLen int, e *Entry) int64 {
 	n := mapSlotCost + entryCost + int64(allocSize(keyLen))
 	if e.Obj == nil {
-		n += int64(allocSize(cap(e.Str)))
+		n += int64(allocSize(cap(e.Str())))
 	} else {
 		n += objectCost(e.Obj)
 	}

@@ -96,8 +96,8 @@ func rdbBytes(t *testing.T) []byte {
 	w.Header()
 	w.Aux("aof-base", "1")
 	w.SelectDB(0, 2, 0)
-	w.KeyValue([]byte("k1"), &keyspace.Entry{Str: []byte("v1")}, rdb.KeyMeta{}, 0)
-	w.KeyValue([]byte("k2"), &keyspace.Entry{Str: []byte("v2")}, rdb.KeyMeta{}, 0)
+	w.KeyValue([]byte("k1"), new(keyspace.StrEntry([]byte("v1"))), rdb.KeyMeta{}, 0)
+	w.KeyValue([]byte("k2"), new(keyspace.StrEntry([]byte("v2"))), rdb.KeyMeta{}, 0)
 	if err := w.Finish(); err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,7 @@ func (Format) AppendKey(dst []byte, db int, key []byte, ent *keyspace.Entry, now
 		dst = appendCount(dst, 3)
 		dst = appendBulkStr(dst, "SET")
 		dst = appendBulk(dst, key)
-		dst = appendBulk(dst, ent.Str)
+		dst = appendBulk(dst, ent.Str())
 	case *types.List:
 		b := batcher{dst: dst, cmd: "RPUSH", key: key, left: o.Len(), width: 1}
 		o.ForEach(func(v []byte) bool { b.item(v); return true })

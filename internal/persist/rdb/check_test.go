@@ -31,8 +31,8 @@ func checkTestFile(t *testing.T) []byte {
 			t.Fatal(err)
 		}
 	}
-	w.KeyValue([]byte("ttl-past"), &keyspace.Entry{Str: []byte("x"), Expire: 1000}, KeyMeta{}, 0)
-	w.KeyValue([]byte("ttl-future"), &keyspace.Entry{Str: []byte("x"), Expire: time.Now().UnixMilli() + 3600e3}, KeyMeta{}, 0)
+	w.KeyValue([]byte("ttl-past"), new(keyspace.StrEntryTTL([]byte("x"), 1000)), KeyMeta{}, 0)
+	w.KeyValue([]byte("ttl-future"), new(keyspace.StrEntryTTL([]byte("x"), time.Now().UnixMilli()+3600e3)), KeyMeta{}, 0)
 	if err := w.Finish(); err != nil {
 		t.Fatal(err)
 	}

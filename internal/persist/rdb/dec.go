@@ -210,7 +210,7 @@ func (d *decoder) readValue(t byte, ent *keyspace.Entry) error {
 		if err != nil {
 			return err
 		}
-		ent.Str = s
+		ent.SetStr(s)
 		return nil
 	case TypeList, TypeListZiplist, TypeListQuicklist, TypeListQuicklist2:
 		l, err := d.readList(t)

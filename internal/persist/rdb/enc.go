@@ -236,7 +236,7 @@ func (e *Encoder) AppendValue(dst []byte, ent *keyspace.Entry, now int64) ([]byt
 func (e *Encoder) appendBody(dst []byte, t byte, ent *keyspace.Entry, now int64) ([]byte, error) {
 	switch t {
 	case TypeString:
-		return e.AppendString(dst, ent.Str), nil
+		return e.AppendString(dst, ent.Str()), nil
 	case TypeListQuicklist2:
 		return e.appendList(dst, ent.Obj.(*types.List)), nil
 	case TypeSetIntset:

@@ -152,7 +152,7 @@ func describe(ent *keyspace.Entry) string {
 	var parts []string
 	switch o := ent.Obj.(type) {
 	case nil:
-		return "string:" + string(ent.Str)
+		return "string:" + string(ent.Str())
 	case *types.List:
 		o.ForEach(func(v []byte) bool { parts = append(parts, string(v)); return true })
 		return "list/" + o.Encoding() + ":" + strings.Join(parts, ",")
@@ -193,11 +193,11 @@ func describe(ent *keyspace.Entry) string {
 func testValues() map[string]*keyspace.Entry {
 	lim := DefaultLimits()
 	vals := map[string]*keyspace.Entry{}
-	vals["str"] = &keyspace.Entry{Str: []byte("hello")}
-	vals["int"] = &keyspace.Entry{Str: []byte("-12345")}
-	vals["bigint"] = &keyspace.Entry{Str: []byte("123456789012345")}
-	vals["long"] = &keyspace.Entry{Str: bytes.Repeat([]byte("xy"), 1000), Expire: 1 << 42}
-	vals["empty"] = &keyspace.Entry{Str: []byte{}}
+	vals["str"] = new(keyspace.StrEntry([]byte("hello")))
+	vals["int"] = new(keyspace.StrEntry([]byte("-12345")))
+	vals["bigint"] = new(keyspace.StrEntry([]byte("123456789012345")))
+	vals["long"] = new(keyspace.StrEntryTTL(bytes.Repeat([]byte("xy"), 1000), 1<<42))
+	vals["empty"] = new(keyspace.StrEntry([]byte{}))
 
 	l := types.NewList()
 	l.PushBack(lim.List, []byte("a"), []byte("1"), []byte("-70000"))
@@ -326,7 +326,7 @@ func TestFileRoundTrip(t *testing.T) {
 		}
 	}
 	w.SelectDB(3, 1, 0)
-	w.KeyValue([]byte("in3"), &keyspace.Entry{Str: []byte("x")}, KeyMeta{LRU: true}, 0)
+	w.KeyValue([]byte("in3"), new(keyspace.StrEntry([]byte("x"))), KeyMeta{LRU: true}, 0)
 	if err := w.Finish(); err != nil {
 		t.Fatal(err)
 	}
@@ -395,7 +395,7 @@ func FuzzLoad(f *testing.F) {
 	w := NewWriter(&buf, Options{}, false)
 	w.Header()
 	w.SelectDB(0, 2, 0)
-	w.KeyValue([]byte("a"), &keyspace.Entry{Str: []byte("1")}, KeyMeta{}, 0)
+	w.KeyValue([]byte("a"), new(keyspace.StrEntry([]byte("1"))), KeyMeta{}, 0)
 	vals := testValues()
 	w.KeyValue([]byte("z"), vals["zset-lp"], KeyMeta{}, 0)
 	w.KeyValue([]byte("s"), vals["stream"], KeyMeta{}, 0)
