@@ -13,6 +13,9 @@ func (e *Engine) rejectArgv(c *Client, argv [][]byte, msg string) {
 		e.reject(c, msg)
 		return
 	}
+	if c.gateCmd != nil {
+		c.gateCmd.Stats.Rejected.Add(1)
+	}
 	e.DiscardTx(c)
 	msg = execAbortPrefix + strings.TrimPrefix(msg, "ERR ")
 	e.Stats.CountError(msg)

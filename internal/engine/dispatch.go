@@ -43,11 +43,16 @@ func (e *Engine) exec(c *Client, argv [][]byte) {
 		e.securityWarning(c)
 		return
 	}
+	c.gateCmd = nil
 	cmd, errMsg := e.resolve(argv)
-	if cmd == nil {
+	if errMsg != "" {
+		if cmd != nil { // wrong arity: Redis counts it against the command
+			cmd.Stats.Rejected.Add(1)
+		}
 		e.rejectArgv(c, argv, errMsg)
 		return
 	}
+	c.gateCmd = cmd // reset before the command runs, and by the next exec
 	spec := cmd.Spec
 	if !c.Authed && !spec.Has(command.FlagNoAuth) && e.authRequired() {
 		e.rejectArgv(c, argv, string(errs.NoAuth))
@@ -77,6 +82,7 @@ func (e *Engine) exec(c *Client, argv [][]byte) {
 	if scriptBusy() && e.scriptGate(c, cmd, argv) {
 		return
 	}
+	c.gateCmd = nil
 	if c.Multi != nil && !isTxControl(spec.Name) {
 		c.Multi.Queue = append(c.Multi.Queue, QueuedCmd{Cmd: cmd, Argv: copyArgv(argv)})
 		c.Multi.noteQueued(argv) // CLIENT LIST multi= / multi-mem= (client.go)
@@ -111,6 +117,9 @@ func copyArgv(argv [][]byte) [][]byte {
 
 // reject writes a gate error; inside MULTI it also dooms the transaction.
 func (e *Engine) reject(c *Client, msg string) {
+	if c.gateCmd != nil {
+		c.gateCmd.Stats.Rejected.Add(1)
+	}
 	if c.Multi != nil {
 		c.Multi.Aborted = true
 	}
@@ -131,8 +140,11 @@ func (e *Engine) resolve(argv [][]byte) (*Command, string) {
 		}
 		cmd = sub
 	}
-	if !cmd.Spec.CheckArity(len(argv)) || cmd.Proc == nil {
+	if cmd.Proc == nil {
 		return nil, "ERR wrong number of arguments for '" + cmd.Spec.Name + "' command"
+	}
+	if !cmd.Spec.CheckArity(len(argv)) {
+		return cmd, "ERR wrong number of arguments for '" + cmd.Spec.Name + "' command"
 	}
 	return cmd, ""
 }

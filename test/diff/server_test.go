@@ -183,6 +183,14 @@ func TestServerInfoStats(t *testing.T) {
 	p.do("SET", "a", "x")
 	p.do("INCR", "a")
 	p.do("CONFIG", "FOO")
+	p.do("CONFIG", "GET") // wrong arity of a subcommand: a rejected call
+	p.do("MULTI")
+	p.do("SET", "k") // rejected while queuing: EXEC aborts
+	p.do("GET", "a")
+	p.do("EXEC")
+	p.do("MULTI")
+	p.do("GET", "a")
+	p.do("EXEC")
 
 	rw, rd := srvInfoBoth(t, p, "errorstats")
 	for _, f := range rd.fields["Errorstats"] {
@@ -194,8 +202,8 @@ func TestServerInfoStats(t *testing.T) {
 		t.Errorf("errorstats: redwing %v, redis %v", rw.fields["Errorstats"], rd.fields["Errorstats"])
 	}
 
-	// commandstats: same commands with the same call counts. (rejected_calls
-	// is counted by the dispatch gate, outside this family: not compared.)
+	// commandstats: same commands with the same call, rejected and failed
+	// counts.
 	rw, rd = srvInfoBoth(t, p, "commandstats")
 	srvStats := func(in srvInfo) map[string]string {
 		out := map[string]string{}
@@ -206,7 +214,7 @@ func TestServerInfoStats(t *testing.T) {
 				t.Errorf("malformed %s:%s", f, in.values[f])
 				continue
 			}
-			out[f] = m[1] + "/" + m[3]
+			out[f] = m[1] + "/" + m[2] + "/" + m[3]
 		}
 		return out
 	}
@@ -216,7 +224,7 @@ func TestServerInfoStats(t *testing.T) {
 			continue
 		}
 		if a[k] != v {
-			t.Errorf("%s: redwing %q, redis %q (calls/failed)", k, a[k], v)
+			t.Errorf("%s: redwing %q, redis %q (calls/rejected/failed)", k, a[k], v)
 		}
 	}
 	for k := range a {
