@@ -49,12 +49,12 @@ type Client struct {
 	// W is the client's reply buffer.
 	W resp.Writer
 
-	ctx    Ctx          // reused by call() for every command
+	ctx Ctx // reused by call() for every command
 	// gateCmd is the command passing the dispatch gate: a rejection there
 	// counts as its rejected call (INFO commandstats).
 	gateCmd *Command
-	keyBuf keyBuf       // scratch for key and shard indexes
-	aclBuf *acl.Scratch // scratch for ACL checks of restricted users (acl_gate.go)
+	keyBuf  keyBuf       // scratch for key and shard indexes
+	aclBuf  *acl.Scratch // scratch for ACL checks of restricted users (acl_gate.go)
 
 	conn Conn
 
