@@ -6,9 +6,9 @@
 package crash
 
 import (
+	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -24,39 +24,17 @@ import (
 var bin string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "redwing-crash-")
-	if err != nil {
-		panic(err)
-	}
-	bin = filepath.Join(dir, "redwing")
-	build := exec.Command("go", "build", "-o", bin, "github.com/redwingdb/redwing/cmd/redwing")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build failed:", err)
+	var err error
+	if bin, err = testkit.BuildRedwing("redwing-crash-"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	os.RemoveAll(filepath.Dir(bin))
 	os.Exit(code)
 }
 
-type proc struct {
-	cmd  *exec.Cmd
-	addr string
-	log  *strings.Builder
-	mu   *sync.Mutex
-}
-
-type syncWriter struct {
-	mu *sync.Mutex
-	b  *strings.Builder
-}
-
-func (w syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
+type proc = testkit.Proc
 
 // start runs redwing in dir with extra arguments; it returns once the
 // server accepts connections, or the process's exit and output.
@@ -69,54 +47,14 @@ func start(t *testing.T, dir string, args ...string) (*proc, error) {
 // connections, possibly while it still loads its dataset.
 func startProc(t *testing.T, dir string, loaded bool, args ...string) (*proc, error) {
 	t.Helper()
-	port, err := testkit.FreePort()
-	if err != nil {
+	p, err := testkit.StartRedwing(bin, dir, loaded, 30*time.Second, args...)
+	if errors.Is(err, testkit.ErrStartTimeout) {
 		t.Fatal(err)
 	}
-	all := append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""}, args...)
-	cmd := exec.Command(bin, all...)
-	p := &proc{cmd: cmd, addr: "127.0.0.1:" + strconv.Itoa(port), log: &strings.Builder{}, mu: &sync.Mutex{}}
-	cmd.Stdout = syncWriter{p.mu, p.log}
-	cmd.Stderr = syncWriter{p.mu, p.log}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	if err == nil {
+		t.Cleanup(p.Kill)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			return nil, fmt.Errorf("exited (%v): %s", err, p.output())
-		default:
-		}
-		if c, err := testkit.Dial(p.addr); err == nil {
-			// The server listens while it loads; it is up once PING is
-			// answered with something other than -LOADING.
-			v, perr := c.Do("PING")
-			c.Close()
-			if !loaded || perr == nil && !(v.Type == '-' && strings.HasPrefix(v.Str, "LOADING")) {
-				go func() { <-exited }()
-				t.Cleanup(func() { p.kill() })
-				return p, nil
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	cmd.Process.Kill()
-	t.Fatalf("redwing did not start: %s", p.output())
-	return nil, nil
-}
-
-func (p *proc) output() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.log.String()
-}
-
-func (p *proc) kill() {
-	p.cmd.Process.Signal(syscall.SIGKILL)
-	time.Sleep(50 * time.Millisecond)
+	return p, err
 }
 
 func mustStart(t *testing.T, dir string, args ...string) *proc {
@@ -130,7 +68,7 @@ func mustStart(t *testing.T, dir string, args ...string) *proc {
 
 func dial(t *testing.T, p *proc) *testkit.Client {
 	t.Helper()
-	c, err := testkit.Dial(p.addr)
+	c, err := testkit.Dial(p.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +96,7 @@ func load(t *testing.T, p *proc, writers int, d time.Duration) []int64 {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			c, err := testkit.Dial(p.addr)
+			c, err := testkit.Dial(p.Addr)
 			if err != nil {
 				return
 			}
@@ -186,7 +124,7 @@ func load(t *testing.T, p *proc, writers int, d time.Duration) []int64 {
 		}(w)
 	}
 	time.Sleep(d)
-	p.kill()
+	p.Kill()
 	stop.Store(true)
 	wg.Wait()
 	return acked
@@ -276,7 +214,7 @@ func TestKillDuringRewrite(t *testing.T) {
 	go func() {
 		time.Sleep(300 * time.Millisecond)
 		for i := 0; i < 5; i++ {
-			cc, err := testkit.Dial(p.addr)
+			cc, err := testkit.Dial(p.Addr)
 			if err != nil {
 				return
 			}
@@ -300,7 +238,7 @@ func TestTornAOFTail(t *testing.T) {
 	c := dial(t, p)
 	do(t, c, "SET", "a", "1")
 	do(t, c, "SET", "b", "2")
-	p.kill()
+	p.Kill()
 	incr := filepath.Join(dir, "appendonlydir", "appendonly.aof.1.incr.aof")
 	f, err := os.OpenFile(incr, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
@@ -316,11 +254,11 @@ func TestTornAOFTail(t *testing.T) {
 	if v := do(t, c2, "EXISTS", "c"); v.Int != 0 {
 		t.Fatal("torn command applied")
 	}
-	if !strings.Contains(p2.output(), "Truncating the AOF") {
-		t.Fatalf("no truncation log: %s", p2.output())
+	if !strings.Contains(p2.Output(), "Truncating the AOF") {
+		t.Fatalf("no truncation log: %s", p2.Output())
 	}
 	// aof-load-truncated no refuses the torn file.
-	p2.kill()
+	p2.Kill()
 	f, _ = os.OpenFile(incr, os.O_APPEND|os.O_WRONLY, 0)
 	f.WriteString("*1\r\n$4\r\nPI")
 	f.Close()
@@ -335,7 +273,7 @@ func TestCorruptAOFRefused(t *testing.T) {
 	c := dial(t, p)
 	do(t, c, "SET", "a", "1")
 	do(t, c, "SET", "b", "2")
-	p.kill()
+	p.Kill()
 	incr := filepath.Join(dir, "appendonlydir", "appendonly.aof.1.incr.aof")
 	data, _ := os.ReadFile(incr)
 	// Damage the second command's array header.
@@ -370,7 +308,7 @@ func TestBGSaveConsistentUnderLoad(t *testing.T) {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			cc, err := testkit.Dial(p.addr)
+			cc, err := testkit.Dial(p.Addr)
 			if err != nil {
 				return
 			}
@@ -411,7 +349,7 @@ func TestBGSaveConsistentUnderLoad(t *testing.T) {
 	}
 	stop.Store(true)
 	wg.Wait()
-	p.kill()
+	p.Kill()
 	p2 := mustStart(t, dir)
 	c2 := dial(t, p2)
 	checkPairs(t, c2)
@@ -439,24 +377,24 @@ func TestShutdownSaveAndSigterm(t *testing.T) {
 	c.Send(testkit.Encode("SHUTDOWN", "SAVE"))
 	c.ReadTimeout(2 * time.Second)
 	waitFor(t, "dump.rdb", func() bool { _, err := os.Stat(filepath.Join(dir, "dump.rdb")); return err == nil })
-	p.kill()
+	p.Kill()
 	p2 := mustStart(t, dir)
 	c2 := dial(t, p2)
 	if v := do(t, c2, "GET", "k"); v.Str != "v1" {
 		t.Fatalf("after SHUTDOWN SAVE: %v", v)
 	}
 	// SIGTERM saves when save points are configured.
-	p2.kill()
+	p2.Kill()
 	os.Remove(filepath.Join(dir, "dump.rdb"))
 	p3 := mustStart(t, dir, "--save", "3600", "1")
 	c3 := dial(t, p3)
 	do(t, c3, "SET", "k", "v2")
-	p3.cmd.Process.Signal(syscall.SIGTERM)
-	waitFor(t, "exit", func() bool { return p3.cmd.ProcessState != nil || strings.Contains(p3.output(), "DB saved on disk") })
+	p3.Signal(syscall.SIGTERM)
+	waitFor(t, "exit", func() bool { return p3.Exited() || strings.Contains(p3.Output(), "DB saved on disk") })
 	time.Sleep(100 * time.Millisecond)
 	p4 := mustStart(t, dir)
 	if v := do(t, dial(t, p4), "GET", "k"); v.Str != "v2" {
-		t.Fatalf("after SIGTERM: %v\n%s", v, p3.output())
+		t.Fatalf("after SIGTERM: %v\n%s", v, p3.Output())
 	}
 }
 
@@ -467,8 +405,8 @@ func TestSavePoint(t *testing.T) {
 	do(t, c, "SET", "a", "1")
 	do(t, c, "SET", "b", "2")
 	waitFor(t, "save point", func() bool { _, err := os.Stat(filepath.Join(dir, "dump.rdb")); return err == nil })
-	if !strings.Contains(p.output(), "2 changes in 1 seconds. Saving...") {
-		t.Fatalf("no save point log: %s", p.output())
+	if !strings.Contains(p.Output(), "2 changes in 1 seconds. Saving...") {
+		t.Fatalf("no save point log: %s", p.Output())
 	}
 }
 
@@ -483,9 +421,9 @@ func TestAppendOnlyAtRuntime(t *testing.T) {
 		t.Fatal(v)
 	}
 	do(t, c, "SET", "after", "yes")
-	waitFor(t, "AOF rewrite", func() bool { return strings.Contains(p.output(), "Background AOF rewrite finished") })
+	waitFor(t, "AOF rewrite", func() bool { return strings.Contains(p.Output(), "Background AOF rewrite finished") })
 	do(t, c, "SET", "later", "yes")
-	p.kill()
+	p.Kill()
 	p2 := mustStart(t, dir, "--appendonly", "yes")
 	c2 := dial(t, p2)
 	if v := do(t, c2, "LLEN", "list"); v.Int != 100 {
@@ -500,7 +438,7 @@ func TestAppendOnlyAtRuntime(t *testing.T) {
 	do(t, c2, "CONFIG", "SET", "appendonly", "no")
 	time.Sleep(100 * time.Millisecond)
 	do(t, c2, "SET", "unlogged", "1")
-	p2.kill()
+	p2.Kill()
 	p3 := mustStart(t, dir, "--appendonly", "yes")
 	if v := do(t, dial(t, p3), "EXISTS", "unlogged"); v.Int != 0 {
 		t.Fatal("write after appendonly no was logged")
@@ -514,13 +452,13 @@ func TestAutoRewrite(t *testing.T) {
 	for i := 0; i < 500; i++ {
 		do(t, c, "SET", "k", strings.Repeat("x", 100))
 	}
-	waitFor(t, "automatic rewrite", func() bool { return strings.Contains(p.output(), "Starting automatic rewriting of AOF") })
-	waitFor(t, "rewrite end", func() bool { return strings.Contains(p.output(), "Background AOF rewrite finished") })
+	waitFor(t, "automatic rewrite", func() bool { return strings.Contains(p.Output(), "Starting automatic rewriting of AOF") })
+	waitFor(t, "rewrite end", func() bool { return strings.Contains(p.Output(), "Background AOF rewrite finished") })
 	man, _ := os.ReadFile(filepath.Join(dir, "appendonlydir", "appendonly.aof.manifest"))
 	if !strings.Contains(string(man), "appendonly.aof.2.base.rdb") {
 		t.Fatalf("manifest after rewrite:\n%s", man)
 	}
-	p.kill()
+	p.Kill()
 	p2 := mustStart(t, dir, "--appendonly", "yes")
 	if v := do(t, dial(t, p2), "STRLEN", "k"); v.Int != 100 {
 		t.Fatal(v)
@@ -542,12 +480,12 @@ func TestRewriteWithoutPreamble(t *testing.T) {
 	do(t, c, "SELECT", "2")
 	do(t, c, "SET", "in2", "x")
 	do(t, c, "BGREWRITEAOF")
-	waitFor(t, "rewrite end", func() bool { return strings.Contains(p.output(), "Background AOF rewrite finished") })
+	waitFor(t, "rewrite end", func() bool { return strings.Contains(p.Output(), "Background AOF rewrite finished") })
 	base, _ := os.ReadFile(filepath.Join(dir, "appendonlydir", "appendonly.aof.2.base.aof"))
 	if !strings.HasPrefix(string(base), "#TS:") || !strings.Contains(string(base), "XCLAIM") {
 		t.Fatalf("base:\n%q", base)
 	}
-	p.kill()
+	p.Kill()
 	p2 := mustStart(t, dir, "--appendonly", "yes")
 	c2 := dial(t, p2)
 	for _, tc := range [][]string{{"LLEN", "l"}, {"SCARD", "s"}, {"ZCARD", "z"}, {"HLEN", "h"}, {"XLEN", "st"}} {
@@ -600,7 +538,7 @@ func TestLoadingPhase(t *testing.T) {
 			} else {
 				do(t, c, "SAVE")
 			}
-			p.kill()
+			p.Kill()
 
 			p2, err := startProc(t, dir, false, append(args, "--key-load-delay", "1000")...)
 			if err != nil {

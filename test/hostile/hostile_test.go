@@ -14,7 +14,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -28,78 +27,35 @@ import (
 var bin string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "redwing-hostile-")
-	if err != nil {
-		panic(err)
-	}
-	bin = filepath.Join(dir, "redwing")
-	build := exec.Command("go", "build", "-o", bin, "github.com/redwingdb/redwing/cmd/redwing")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build failed:", err)
+	var err error
+	if bin, err = testkit.BuildRedwing("redwing-hostile-"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	os.RemoveAll(filepath.Dir(bin))
 	os.Exit(code)
 }
 
-type proc struct {
-	cmd  *exec.Cmd
-	addr string
-	mu   sync.Mutex
-	log  bytes.Buffer
-}
-
-func (p *proc) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.log.Write(b)
-}
-
-func (p *proc) output() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.log.String()
-}
+type proc struct{ *testkit.Proc }
 
 // start runs redwing with extra arguments and waits until it answers PING.
 func start(t *testing.T, args ...string) *proc {
 	t.Helper()
-	port, err := testkit.FreePort()
+	p, err := testkit.StartRedwing(bin, t.TempDir(), true, 10*time.Second, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", t.TempDir(), "--save", ""}, args...)
-	p := &proc{addr: "127.0.0.1:" + strconv.Itoa(port)}
-	p.cmd = exec.Command(bin, all...)
-	p.cmd.Stdout, p.cmd.Stderr = p, p
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		p.cmd.Process.Kill()
-		p.cmd.Wait()
-	})
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if c, err := testkit.Dial(p.addr); err == nil {
-			v, err := c.Do("PING")
-			c.Close()
-			if err == nil && v.Str == "PONG" {
-				return p
-			}
-		}
-	}
-	t.Fatalf("redwing did not start: %s", p.output())
-	return nil
+	t.Cleanup(p.Kill)
+	return &proc{p}
 }
 
 // rss is the server's resident set size in bytes.
 func (p *proc) rss(t *testing.T) int64 {
 	t.Helper()
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.Cmd.Process.Pid))
 	if err != nil {
-		t.Fatalf("server gone? %v\n%s", err, p.output())
+		t.Fatalf("server gone? %v\n%s", err, p.Output())
 	}
 	for _, line := range strings.Split(string(data), "\n") {
 		if strings.HasPrefix(line, "VmRSS:") {
@@ -114,7 +70,7 @@ func (p *proc) rss(t *testing.T) int64 {
 
 func (p *proc) dial(t *testing.T) *testkit.Client {
 	t.Helper()
-	c, err := testkit.Dial(p.addr)
+	c, err := testkit.Dial(p.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +91,7 @@ func do(t *testing.T, c *testkit.Client, args ...string) testkit.Value {
 // healthy checks that a fresh client is served promptly.
 func healthy(t *testing.T, p *proc, what string) {
 	t.Helper()
-	c, err := testkit.Dial(p.addr)
+	c, err := testkit.Dial(p.Addr)
 	if err != nil {
 		t.Fatalf("%s: dial: %v", what, err)
 	}
@@ -253,7 +209,7 @@ func TestNonReadingClientLargeReplies(t *testing.T) {
 			fillList(t, admin, "L", 100000, 100) // each LRANGE reply is ~10.7MB
 			base := p.rss(t)
 
-			hog, err := net.Dial("tcp", p.addr)
+			hog, err := net.Dial("tcp", p.Addr)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -285,8 +241,8 @@ func TestNonReadingClientLargeReplies(t *testing.T) {
 					t.Fatal("client over the soft limit for longer than 1s was not disconnected")
 				}
 				waitClients(t, admin, 1, 2*time.Second)
-				if !strings.Contains(p.output(), "scheduled to be closed ASAP for overcoming of output buffer limits") {
-					t.Fatalf("no log line: %s", p.output())
+				if !strings.Contains(p.Output(), "scheduled to be closed ASAP for overcoming of output buffer limits") {
+					t.Fatalf("no log line: %s", p.Output())
 				}
 			}
 		})
@@ -297,7 +253,7 @@ func TestNonReadingClientLargeReplies(t *testing.T) {
 // disconnected at the pubsub hard limit (default 32mb).
 func TestPubsubFlood(t *testing.T) {
 	p := start(t)
-	sub, err := net.Dial("tcp", p.addr)
+	sub, err := net.Dial("tcp", p.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +281,7 @@ func TestPubsubFlood(t *testing.T) {
 		t.Fatal("subscriber still subscribed after 200MB of unread messages")
 	}
 	if !closedByServer(sub, 2*time.Second) {
-		t.Fatalf("subscriber connection not closed: %s", p.output())
+		t.Fatalf("subscriber connection not closed: %s", p.Output())
 	}
 	// The queue is dropped as soon as the memory it holds (chunks, never
 	// one reallocated buffer) reaches the 32MB hard limit; nothing else
@@ -346,7 +302,7 @@ func TestGiganticLengthHeaders(t *testing.T) {
 	base := p.rss(t)
 	var conns []net.Conn
 	for i := 0; i < 50; i++ {
-		c, err := net.Dial("tcp", p.addr)
+		c, err := net.Dial("tcp", p.Addr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -366,7 +322,7 @@ func TestGiganticLengthHeaders(t *testing.T) {
 		{"*1\r\n$" + strings.Repeat("9", 70000), "-ERR Protocol error: too big bulk count string\r\n"},
 		{strings.Repeat("A", 70000), "-ERR Protocol error: too big inline request\r\n"},
 	} {
-		c, err := net.Dial("tcp", p.addr)
+		c, err := net.Dial("tcp", p.Addr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -380,7 +336,7 @@ func TestGiganticLengthHeaders(t *testing.T) {
 	}
 	// A bulk that does arrive, slowly, is bounded by client-query-buffer-limit.
 	p2 := start(t, "--client-query-buffer-limit", "1mb", "--proto-max-bulk-len", "1mb")
-	c, err := net.Dial("tcp", p2.addr)
+	c, err := net.Dial("tcp", p2.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -436,7 +392,7 @@ func TestSlowloris(t *testing.T) {
 	var wg sync.WaitGroup
 	req := []byte("*3\r\n$3\r\nSET\r\n$4\r\nslow\r\n$10\r\n0123456789\r\n")
 	for i := 0; i < slow; i++ {
-		c, err := net.Dial("tcp", p.addr)
+		c, err := net.Dial("tcp", p.Addr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -485,7 +441,7 @@ func TestHalfClosedSockets(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			c, err := net.Dial("tcp", p.addr)
+			c, err := net.Dial("tcp", p.Addr)
 			if err != nil {
 				errs <- err
 				return
@@ -504,7 +460,7 @@ func TestHalfClosedSockets(t *testing.T) {
 	// Half-closed before sending anything, and half-closed in the middle
 	// of a request.
 	for _, send := range []string{"", "*2\r\n$3\r\nGET\r\n$1\r\n"} {
-		c, err := net.Dial("tcp", p.addr)
+		c, err := net.Dial("tcp", p.Addr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -543,7 +499,7 @@ func TestRandomGarbage(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := net.Dial("tcp", p.addr)
+			c, err := net.Dial("tcp", p.Addr)
 			if err != nil {
 				return
 			}
@@ -559,7 +515,7 @@ func TestRandomGarbage(t *testing.T) {
 		t.Fatalf("DBSIZE %v", v)
 	}
 	waitClients(t, admin, 1, 3*time.Second)
-	if strings.Contains(p.output(), "panic") {
-		t.Fatalf("server log mentions a panic:\n%s", p.output())
+	if strings.Contains(p.Output(), "panic") {
+		t.Fatalf("server log mentions a panic:\n%s", p.Output())
 	}
 }
