@@ -391,18 +391,22 @@ func (db *DB) SetExpire(key []byte, e *Entry, ms int64) {
 }
 
 // Delete removes key. It reports whether a live key was removed.
-func (db *DB) Delete(key []byte) bool {
+func (db *DB) Delete(key []byte) bool { return db.remove(key) != nil }
+
+// remove deletes key and returns its entry, or nil when there was no live
+// key (an expired one is expired on the way, as any access does).
+func (db *DB) remove(key []byte) *Entry {
 	sh := db.shardFor(key)
 	e := sh.m[string(key)]
 	if e == nil {
-		return false
+		return nil
 	}
 	if e.Expire != 0 && e.Expire <= db.ks.Clock.NowMs() {
 		db.expireLocked(sh, string(key), e)
-		return false
+		return nil
 	}
 	db.removeLocked(sh, string(key), e)
-	return true
+	return e
 }
 
 // Modified reports a completed write of key to the hooks funnel.

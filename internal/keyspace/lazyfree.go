@@ -75,16 +75,10 @@ func (ks *Keyspace) LazyfreePendingObjects() int64 { return 0 }
 // Unlink is Delete for UNLINK and for deletions under lazyfree-lazy-*:
 // the value is released the way Redis's dbAsyncDelete releases it.
 func (db *DB) Unlink(key []byte) bool {
-	sh := db.shardFor(key)
-	e := sh.m[string(key)]
+	e := db.remove(key)
 	if e == nil {
 		return false
 	}
-	if e.Expire != 0 && e.Expire <= db.ks.Clock.NowMs() {
-		db.expireLocked(sh, string(key), e)
-		return false
-	}
-	db.removeLocked(sh, string(key), e)
 	db.ks.lazyFree(e)
 	return true
 }
