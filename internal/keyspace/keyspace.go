@@ -263,33 +263,27 @@ func (db *DB) Expires() int64 { return db.exps.Load() }
 // Lookup returns the live entry for key, removing it first if it expired.
 // The key's shard must be locked (or the world lock held exclusively).
 func (db *DB) Lookup(key []byte) *Entry {
-	sh := db.shardFor(key)
-	e := sh.m[string(key)]
-	if e == nil {
-		return nil
+	e := db.live(db.shardFor(key), key)
+	if e != nil {
+		db.ks.touch(e) // LRU clock or LFU counter, per maxmemory-policy (evict.go)
 	}
-	if e.Expire != 0 && e.Expire <= db.ks.Clock.NowMs() {
+	return e
+}
+
+// live returns key's entry in its shard sh, or nil; an entry whose TTL
+// has passed is expired on the way (lazy expiry).
+func (db *DB) live(sh *shard, key []byte) *Entry {
+	e := sh.m[string(key)]
+	if e != nil && e.Expire != 0 && e.Expire <= db.ks.Clock.NowMs() {
 		db.expireLocked(sh, string(key), e)
 		return nil
 	}
-	db.ks.touch(e) // LRU clock or LFU counter, per maxmemory-policy (evict.go)
 	return e
 }
 
 // LookupNoTouch is Lookup without recording an access (Redis's
 // LOOKUP_NOTOUCH: TTL, TYPE, EXISTS, OBJECT).
-func (db *DB) LookupNoTouch(key []byte) *Entry {
-	sh := db.shardFor(key)
-	e := sh.m[string(key)]
-	if e == nil {
-		return nil
-	}
-	if e.Expire != 0 && e.Expire <= db.ks.Clock.NowMs() {
-		db.expireLocked(sh, string(key), e)
-		return nil
-	}
-	return e
-}
+func (db *DB) LookupNoTouch(key []byte) *Entry { return db.live(db.shardFor(key), key) }
 
 // Peek is Lookup without lazy expiry: an expired key is reported as absent
 // but left in place. Used on paths that must not write (e.g. replicas later).
@@ -397,15 +391,10 @@ func (db *DB) Delete(key []byte) bool { return db.remove(key) != nil }
 // key (an expired one is expired on the way, as any access does).
 func (db *DB) remove(key []byte) *Entry {
 	sh := db.shardFor(key)
-	e := sh.m[string(key)]
-	if e == nil {
-		return nil
+	e := db.live(sh, key)
+	if e != nil {
+		db.removeLocked(sh, string(key), e)
 	}
-	if e.Expire != 0 && e.Expire <= db.ks.Clock.NowMs() {
-		db.expireLocked(sh, string(key), e)
-		return nil
-	}
-	db.removeLocked(sh, string(key), e)
 	return e
 }
 
