@@ -545,59 +545,55 @@ func (s *Server) logOutputLimit(c *engine.Client) {
 // output limit of clients blocked writing to a peer that does not read.
 func (s *Server) clientsCron() {
 	defer s.wg.Done()
-	t := time.NewTicker(100 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.quit:
-			return
-		case <-t.C:
+	s.every(100*time.Millisecond, s.clientsTick)
+}
+
+// clientsTick is one pass of clientsCron.
+func (s *Server) clientsTick() {
+	idle := s.Cfg.Int("timeout")
+	lims := s.Cfg.OutputBufferLimits()
+	nowMs := time.Now().UnixMilli()
+	var stuck []*trackedConn
+	writing := map[*engine.Client]int64{} // clients in a write: since when
+	s.connsMu.Lock()
+	for nc := range s.conns {
+		if tc, ok := nc.(*trackedConn); ok && tc.writing.Load() > 0 {
+			stuck = append(stuck, tc)
 		}
-		idle := s.Cfg.Int("timeout")
-		lims := s.Cfg.OutputBufferLimits()
-		nowMs := time.Now().UnixMilli()
-		var stuck []*trackedConn
-		writing := map[*engine.Client]int64{} // clients in a write: since when
-		s.connsMu.Lock()
-		for nc := range s.conns {
-			if tc, ok := nc.(*trackedConn); ok && tc.writing.Load() > 0 {
-				stuck = append(stuck, tc)
-			}
-		}
-		s.connsMu.Unlock()
-		for _, tc := range stuck {
-			c := tc.client.Load()
-			if c == nil || c.Async() || c.Killed() {
-				continue
-			}
-			lim := lims[0]
-			if ch, pat, sh := c.Subscriptions(); ch+pat+sh > 0 {
-				lim = lims[2]
-			}
-			pending := uint64(max(tc.writing.Load()-staticReplyBuf, 0))
-			since := tc.writeStart.Load()
-			writing[c] = since
-			if lim.Soft > 0 && pending >= lim.Soft && since > 0 && (nowMs-since)/1000 > lim.SoftSeconds {
-				s.logOutputLimit(c)
-				c.Kill()
-			}
-		}
-		if idle <= 0 {
+	}
+	s.connsMu.Unlock()
+	for _, tc := range stuck {
+		c := tc.client.Load()
+		if c == nil || c.Async() || c.Killed() {
 			continue
 		}
-		for _, c := range s.Eng.Clients() {
-			if c.Killed() || c.Blocked() || s.Eng.IsMonitor(c) {
-				continue
-			}
-			if ch, pat, sh := c.Subscriptions(); ch+pat+sh > 0 {
-				continue
-			}
-			// A write in progress is activity until it stalls as long as
-			// the timeout.
-			if (nowMs-max(c.LastActive.Load(), writing[c]))/1000 > idle {
-				s.Log.Printf("Closing idle client")
-				c.Kill()
-			}
+		lim := lims[0]
+		if ch, pat, sh := c.Subscriptions(); ch+pat+sh > 0 {
+			lim = lims[2]
+		}
+		pending := uint64(max(tc.writing.Load()-staticReplyBuf, 0))
+		since := tc.writeStart.Load()
+		writing[c] = since
+		if lim.Soft > 0 && pending >= lim.Soft && since > 0 && (nowMs-since)/1000 > lim.SoftSeconds {
+			s.logOutputLimit(c)
+			c.Kill()
+		}
+	}
+	if idle <= 0 {
+		return
+	}
+	for _, c := range s.Eng.Clients() {
+		if c.Killed() || c.Blocked() || s.Eng.IsMonitor(c) {
+			continue
+		}
+		if ch, pat, sh := c.Subscriptions(); ch+pat+sh > 0 {
+			continue
+		}
+		// A write in progress is activity until it stalls as long as
+		// the timeout.
+		if (nowMs-max(c.LastActive.Load(), writing[c]))/1000 > idle {
+			s.Log.Printf("Closing idle client")
+			c.Kill()
 		}
 	}
 }

@@ -49,18 +49,7 @@ func (s *Server) Load() error {
 // Persistence returns the server's persistence manager.
 func (s *Server) Persistence() *persist.Manager { return s.persist }
 
-func (s *Server) persistCron() {
-	t := time.NewTicker(100 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.quit:
-			return
-		case <-t.C:
-			s.persist.Cron()
-		}
-	}
-}
+func (s *Server) persistCron() { s.every(100*time.Millisecond, s.persist.Cron) }
 
 // waitDurable holds replies back until the writes before them meet the
 // appendfsync guarantee (written to the AOF; fsynced under always).

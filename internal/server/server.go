@@ -444,24 +444,31 @@ func (s *Server) cron() {
 	if hz <= 0 {
 		hz = 10
 	}
-	t := time.NewTicker(time.Second / time.Duration(hz))
-	defer t.Stop()
 	cursor := 0
 	s.KS.TickLRUClock()
+	s.every(time.Second/time.Duration(hz), func() {
+		s.KS.TickLRUClock()
+		// Redis's slow cycle spends up to 25% CPU; a key budget keeps
+		// each pass short and repeats while many keys were stale.
+		for i := 0; i < 16; i++ {
+			if s.KS.ActiveExpireCycle(&cursor, 2000) == 0 {
+				break
+			}
+		}
+		s.Eng.FlushTrackingBroadcasts()
+	})
+}
+
+// every runs fn each period until the server stops.
+func (s *Server) every(period time.Duration, fn func()) {
+	t := time.NewTicker(period)
+	defer t.Stop()
 	for {
 		select {
 		case <-s.quit:
 			return
 		case <-t.C:
-			s.KS.TickLRUClock()
-			// Redis's slow cycle spends up to 25% CPU; a key budget keeps
-			// each pass short and repeats while many keys were stale.
-			for i := 0; i < 16; i++ {
-				if s.KS.ActiveExpireCycle(&cursor, 2000) == 0 {
-					break
-				}
-			}
-			s.Eng.FlushTrackingBroadcasts()
+			fn()
 		}
 	}
 }
