@@ -354,13 +354,9 @@ func (l *eventLoop) flushDirty() {
 // It touches only lc's state: the watchdog may depose the leader meanwhile.
 func (s *Server) readAndRun(lc *loopConn) loopNext {
 	c := lc.c
-	if cap(lc.buf)-len(lc.buf) < readChunk/4 {
-		if !s.queryBufferRoom(lc.buf) {
-			return closeConn
-		}
-		nb := make([]byte, len(lc.buf), 2*cap(lc.buf)+readChunk)
-		copy(nb, lc.buf)
-		lc.buf = nb
+	var ok bool
+	if lc.buf, ok = s.readRoom(lc.buf); !ok {
+		return closeConn
 	}
 	n, err := syscall.Read(lc.fd, lc.buf[len(lc.buf):cap(lc.buf)])
 	if n <= 0 {
@@ -425,11 +421,7 @@ func (lc *loopConn) writeReplies(s *Server) loopNext {
 	lc.wmu.Unlock()
 	s.Eng.Stats.NetOutputBytes.Add(int64(written))
 	if written == len(w.Buf) {
-		if cap(w.Buf) > 1<<20 {
-			w.Buf = make([]byte, 0, 16*1024)
-		} else {
-			w.Reset()
-		}
+		resetReplies(w)
 		return stayInLoop
 	}
 	w.Buf = w.Buf[:copy(w.Buf, w.Buf[written:])]

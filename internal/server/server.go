@@ -277,13 +277,9 @@ func (s *Server) serveClient(nc net.Conn, c *engine.Client, buf []byte) {
 		if err != nil {
 			return
 		}
-		if cap(buf)-len(buf) < readChunk/4 {
-			if !s.queryBufferRoom(buf) {
-				return
-			}
-			nb := make([]byte, len(buf), 2*cap(buf)+readChunk)
-			copy(nb, buf)
-			buf = nb
+		var ok bool
+		if buf, ok = s.readRoom(buf); !ok {
+			return
 		}
 		var n int
 		n, err = nc.Read(buf[len(buf):cap(buf)])
@@ -296,13 +292,19 @@ func (s *Server) serveClient(nc net.Conn, c *engine.Client, buf []byte) {
 	}
 }
 
-// queryBufferRoom applies client-query-buffer-limit before the buffer grows.
-func (s *Server) queryBufferRoom(buf []byte) bool {
+// readRoom makes room in a query buffer for the next read, doubling it
+// when little is left; false means client-query-buffer-limit was reached.
+func (s *Server) readRoom(buf []byte) ([]byte, bool) {
+	if cap(buf)-len(buf) >= readChunk/4 {
+		return buf, true
+	}
 	if limit := s.Cfg.Int("client-query-buffer-limit"); int64(len(buf)) >= limit {
 		s.Log.Printf("Closing client that reached max query buffer length (qbuf=%d)", len(buf))
-		return false
+		return buf, false
 	}
-	return true
+	nb := make([]byte, len(buf), 2*cap(buf)+readChunk)
+	copy(nb, buf)
+	return nb, true
 }
 
 // runBuffered runs the complete requests in buf on a connection's own
@@ -429,12 +431,18 @@ func (s *Server) flush(nc net.Conn, c *engine.Client) bool {
 	}
 	n, err := nc.Write(c.W.Buf)
 	s.Eng.Stats.NetOutputBytes.Add(int64(n))
-	if cap(c.W.Buf) > 1<<20 {
-		c.W.Buf = make([]byte, 0, 16*1024)
-	} else {
-		c.W.Reset()
-	}
+	resetReplies(&c.W)
 	return err == nil
+}
+
+// resetReplies empties a written reply buffer, dropping one a large reply
+// grew.
+func resetReplies(w *resp.Writer) {
+	if cap(w.Buf) > 1<<20 {
+		w.Buf = make([]byte, 0, 16*1024)
+	} else {
+		w.Reset()
+	}
 }
 
 // cron runs periodic work: active expiry at hz times per second.
