@@ -31,29 +31,27 @@ func (h *Host) Eval(c *engine.Ctx, evalsha, ro bool) {
 		c.ErrString("ERR Number of keys can't be negative")
 		return
 	}
-	var sha string
-	var s *evalScript
-	v := h.eval()
+	sha := "" // empty: argv[1], a lower-case SHA, is the key as it is
 	switch {
 	case !evalsha:
 		sha = sha1hex(string(argv[1]))
-	case !hasUpper(argv[1]):
-		// The usual lower-case SHA: looked up without a copy.
-		h.mu.Lock()
-		if s = h.scripts[string(argv[1])]; s != nil {
-			sha = s.sha
-		}
-		h.mu.Unlock()
-		if s == nil {
-			sha = string(argv[1])
-		}
-	default:
+	case hasUpper(argv[1]):
 		sha = strings.ToLower(string(argv[1]))
 	}
-	if s == nil {
-		h.mu.Lock()
+	v := h.eval()
+	h.mu.Lock()
+	var s *evalScript
+	if sha != "" {
 		s = h.scripts[sha]
-		h.mu.Unlock()
+	} else {
+		s = h.scripts[string(argv[1])] // no copy for the lookup
+	}
+	h.mu.Unlock()
+	switch {
+	case s != nil:
+		sha = s.sha
+	case sha == "":
+		sha = string(argv[1])
 	}
 	if s == nil {
 		if evalsha {
