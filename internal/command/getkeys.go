@@ -150,7 +150,7 @@ func AppendKeys(dst []int, s *Spec, argv [][]byte) ([]int, error) {
 	start := len(dst)
 	ok := false
 	if ki.useSpecs {
-		dst, ok = appendSpecKeys(dst, s, ki.flags, argv)
+		dst, ok = appendSpecKeys(dst, nil, s, ki.flags, argv)
 		if !ok {
 			dst = dst[:start]
 		}
@@ -164,10 +164,18 @@ func AppendKeys(dst []int, s *Spec, argv [][]byte) ([]int, error) {
 	return dst, nil
 }
 
-// appendSpecKeys applies the key specs to argv, like Redis's
-// getKeysUsingKeySpecs. It reports false when a spec is unknown or
-// incomplete, or does not fit argv.
-func appendSpecKeys(dst []int, s *Spec, flags []uint8, argv [][]byte) ([]int, bool) {
+// SpecKeys applies s's key specs to argv the way Redis's
+// getKeysUsingKeySpecs does, without the getkeys-proc fallback of
+// AppendKeys: the key positions, and for each the index in s.KeySpecs of
+// the spec that names it (COMMAND GETKEYSANDFLAGS reports its flags). It
+// reports false when a spec is unknown or incomplete, or does not fit argv.
+func SpecKeys(s *Spec, argv [][]byte) (pos, spec []int, ok bool) {
+	pos, ok = appendSpecKeys(nil, &spec, s, s.keyInfo().flags, argv)
+	return pos, spec, ok
+}
+
+// appendSpecKeys is SpecKeys appending to dst, and to *owners when not nil.
+func appendSpecKeys(dst []int, owners *[]int, s *Spec, flags []uint8, argv [][]byte) ([]int, bool) {
 	argc := len(argv)
 	for j := range s.KeySpecs {
 		ks := &s.KeySpecs[j]
@@ -224,6 +232,9 @@ func appendSpecKeys(dst []int, s *Spec, flags []uint8, argv [][]byte) ([]int, bo
 		}
 		for i := first; i <= last; i += ks.KeyStep {
 			dst = append(dst, i)
+			if owners != nil {
+				*owners = append(*owners, j)
+			}
 		}
 		if flags[j]&ksIncomplete != 0 {
 			return dst, false

@@ -524,77 +524,15 @@ func cmdinfoHasFlag(flags []string, f string) bool {
 	return false
 }
 
-// cmdinfoSpecKeys applies the key specs to argv, as Redis's
-// getKeysUsingKeySpecs: every key takes its spec's flags. It reports false
-// when a spec is unknown, incomplete or does not fit the arguments.
+// cmdinfoSpecKeys is command.SpecKeys with each key's spec flags.
 func cmdinfoSpecKeys(s *command.Spec, argv [][]byte) ([]cmdinfoKeyRef, bool) {
-	argc := len(argv)
-	var refs []cmdinfoKeyRef
-	for j := range s.KeySpecs {
-		ks := &s.KeySpecs[j]
-		if cmdinfoHasFlag(ks.Flags, cmdinfoKeyFlagNotKey) {
-			continue
-		}
-		first := 0
-		switch {
-		case ks.BeginIndex > 0:
-			first = ks.BeginIndex
-		case ks.BeginKeyword != "":
-			start, end := ks.BeginKeywordPos, argc-1
-			if ks.BeginKeywordPos <= 0 {
-				start, end = argc+ks.BeginKeywordPos, 1
-			}
-			for i := start; i != end; {
-				if i >= argc || i < 1 {
-					break
-				}
-				if strings.EqualFold(string(argv[i]), ks.BeginKeyword) {
-					first = i + 1
-					break
-				}
-				if start <= end {
-					i++
-				} else {
-					i--
-				}
-			}
-			if first == 0 {
-				continue
-			}
-		default:
-			return nil, false
-		}
-		var last int
-		switch {
-		case ks.FindUnknown:
-			return nil, false
-		case ks.FindKeynum:
-			idx := first + ks.KeyNumIdx
-			if ks.KeyNumIdx >= argc || idx >= argc {
-				return nil, false
-			}
-			n, ok := resp.ParseInt(argv[idx])
-			if !ok || n < 0 || n > int64(argc) {
-				return nil, false
-			}
-			first += ks.FirstKey
-			last = first + int(n) - 1
-		case ks.LastKey >= 0:
-			last = first + ks.LastKey
-		case ks.Limit <= 0:
-			last = argc + ks.LastKey
-		default:
-			last = first + ((argc-first)/ks.Limit + ks.LastKey)
-		}
-		if last >= argc || last < first || first >= argc || ks.KeyStep <= 0 {
-			return nil, false
-		}
-		for i := first; i <= last; i += ks.KeyStep {
-			refs = append(refs, cmdinfoKeyRef{pos: i, flags: ks.Flags})
-		}
-		if cmdinfoHasFlag(ks.Flags, "incomplete") {
-			return nil, false
-		}
+	pos, spec, ok := command.SpecKeys(s, argv)
+	if !ok {
+		return nil, false
+	}
+	refs := make([]cmdinfoKeyRef, len(pos))
+	for i, p := range pos {
+		refs[i] = cmdinfoKeyRef{pos: p, flags: s.KeySpecs[spec[i]].Flags}
 	}
 	return refs, true
 }
