@@ -55,7 +55,7 @@ func cmdGetBit(c *engine.Ctx) {
 		c.W.Int(0)
 		return
 	}
-	if e.Obj != nil {
+	if e.Obj() != nil {
 		wrongType(c)
 		return
 	}
@@ -123,7 +123,7 @@ func cmdBitCount(c *engine.Ctx) {
 		c.W.Int(0)
 		return
 	}
-	if e.Obj != nil {
+	if e.Obj() != nil {
 		wrongType(c)
 		return
 	}
@@ -193,7 +193,7 @@ func cmdBitPos(c *engine.Ctx) {
 		}
 		return
 	}
-	if e.Obj != nil {
+	if e.Obj() != nil {
 		wrongType(c)
 		return
 	}
@@ -323,7 +323,7 @@ func cmdBitOp(c *engine.Ctx) {
 			srcs = append(srcs, nil)
 			continue
 		}
-		if e.Obj != nil {
+		if e.Obj() != nil {
 			wrongType(c)
 			return
 		}
@@ -465,7 +465,7 @@ func bitfieldGeneric(c *engine.Ctx, readOnly bool) {
 	dirty := false
 	if !writes {
 		e = lookupRead(c, key)
-		if e != nil && e.Obj != nil {
+		if e != nil && e.Obj() != nil {
 			wrongType(c)
 			return
 		}

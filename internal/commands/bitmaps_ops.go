@@ -47,7 +47,7 @@ func lookupStringForBit(c *engine.Ctx, key []byte, maxbit uint64) (*keyspace.Ent
 		notifyNew(c, key)
 		return e, true
 	}
-	if e.Obj != nil {
+	if e.Obj() != nil {
 		wrongType(c)
 		return nil, false
 	}

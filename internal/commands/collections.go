@@ -95,7 +95,7 @@ func collDeleted(c *engine.Ctx, key []byte) {
 
 // collAdd stores a new collection under key (Redis's dbAdd) and fires "new".
 func collAdd(c *engine.Ctx, key []byte, obj keyspace.Object) *keyspace.Entry {
-	e := c.DB.Set(key, keyspace.Entry{Obj: obj})
+	e := c.DB.Set(key, keyspace.ObjEntry(obj))
 	notifyNew(c, key)
 	return e
 }

@@ -195,7 +195,7 @@ func debugObject(c *engine.Ctx) {
 	b = append(b, " lru_seconds_idle:"...)
 	b = strconv.AppendInt(b, idle, 10)
 	if enc == "quicklist" {
-		b = appendQuicklistInfo(b, c, e.Obj)
+		b = appendQuicklistInfo(b, c, e.Obj())
 	}
 	c.W.Simple(string(b))
 }
@@ -240,10 +240,10 @@ func appendQuicklistInfo(b []byte, c *engine.Ctx, obj keyspace.Object) []byte {
 
 // entryEncoding is OBJECT ENCODING of an entry.
 func entryEncoding(e *keyspace.Entry) string {
-	if e.Obj != nil {
-		return e.Obj.Encoding()
+	if e.Obj() != nil {
+		return e.Obj().Encoding()
 	}
-	if e.Raw {
+	if e.Raw() {
 		return "raw"
 	}
 	if len(e.Str()) <= 20 {
@@ -267,7 +267,7 @@ func isSharedInt(s []byte) bool {
 // serializedLength estimates the RDB size of a value (DEBUG OBJECT): exact
 // for uncompressed strings, an estimate for other types.
 func serializedLength(e *keyspace.Entry) int64 {
-	if e.Obj == nil {
+	if e.Obj() == nil {
 		if n, ok := resp.ParseInt(e.Str()); ok && len(e.Str()) <= 11 {
 			switch {
 			case n >= -(1<<7) && n < 1<<7:
@@ -280,7 +280,7 @@ func serializedLength(e *keyspace.Entry) int64 {
 		}
 		return rdbLenSize(uint64(len(e.Str()))) + int64(len(e.Str()))
 	}
-	return int64(objectUsage(e.Obj, 0)) / 2
+	return int64(objectUsage(e.Obj(), 0)) / 2
 }
 
 func rdbLenSize(n uint64) int64 {
@@ -643,10 +643,10 @@ func objectUsage(obj keyspace.Object, samples int) uint64 {
 // keyUsage is MEMORY USAGE: value, key string and hash table entry.
 func keyUsage(key []byte, e *keyspace.Entry, samples int) uint64 {
 	var v uint64
-	if e.Obj == nil {
+	if e.Obj() == nil {
 		v = stringUsage(e)
 	} else {
-		v = objectUsage(e.Obj, samples)
+		v = objectUsage(e.Obj(), samples)
 	}
 	return v + sdsAllocSize(uint64(len(key)), false) + 24
 }

@@ -69,7 +69,7 @@ func hashGet(c *engine.Ctx, key []byte, read bool) (h *types.Hash, e *keyspace.E
 	if e == nil {
 		return nil, nil, true, false
 	}
-	h, isHash := e.Obj.(*types.Hash)
+	h, isHash := e.Obj().(*types.Hash)
 	if !isHash {
 		c.Err(errs.WrongType)
 		return nil, nil, false, false

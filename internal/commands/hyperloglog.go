@@ -34,7 +34,7 @@ func hllSparseMax(c *engine.Ctx) int {
 // hllCheck validates that e holds a HyperLogLog string (Redis's
 // isHLLObjectOrReply), replying the error when it does not.
 func hllCheck(c *engine.Ctx, e *keyspace.Entry) bool {
-	if e.Obj != nil {
+	if e.Obj() != nil {
 		c.Err(errs.WrongType)
 		return false
 	}
@@ -48,11 +48,11 @@ func hllCheck(c *engine.Ctx, e *keyspace.Entry) bool {
 // hllUnshare makes e's string a buffer the key owns before an in-place
 // update (Redis's dbUnshareStringValue).
 func hllUnshare(e *keyspace.Entry) {
-	if !e.Raw {
+	if !e.Raw() {
 		buf := make([]byte, len(e.Str()), len(e.Str())+8)
 		copy(buf, e.Str())
 		e.SetStr(buf)
-		e.Raw = true
+		e.SetRaw(true)
 	}
 }
 
@@ -77,6 +77,7 @@ func cmdPFAdd(c *engine.Ctx) {
 		var r int
 		s, r = types.HLLAdd(s, ele, max)
 		e.SetStr(s)
+		s = e.Str() // a stored entry copies a reallocated value
 		switch r {
 		case 1:
 			updated++

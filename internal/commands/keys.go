@@ -176,11 +176,12 @@ func cmdCopy(c *engine.Ctx) {
 		c.W.Int(0)
 		return
 	}
-	v := keyspace.Entry{Expire: e.Expire, Raw: e.Raw}
-	if e.Obj == nil {
+	v := keyspace.Entry{Expire: e.Expire}
+	v.SetRaw(e.Raw())
+	if e.Obj() == nil {
 		v.SetStr(bytes.Clone(e.Str()))
 	} else {
-		d, ok := e.Obj.(genericDuper)
+		d, ok := e.Obj().(genericDuper)
 		if !ok {
 			c.ErrString("ERR unknown type object")
 			return
@@ -190,7 +191,7 @@ func cmdCopy(c *engine.Ctx) {
 			c.ErrString("ERR unknown type object")
 			return
 		}
-		v.Obj = obj
+		v.SetObj(obj)
 	}
 	dst.Set(newkey, v)
 	c.ModifiedIn(dst, newkey)
@@ -240,13 +241,14 @@ func cmdKeys(c *engine.Ctx) {
 	w := c.W
 	mark := w.DeferLen()
 	n := 0
-	c.DB.ForEachShard(0, c.Exclusive, func(_ int, keys map[string]*keyspace.Entry) bool {
-		for k := range keys {
+	c.DB.ForEachShard(0, c.Exclusive, func(_ int, keys keyspace.ShardKeys) bool {
+		keys.Range(func(k string, _ *keyspace.Entry) bool {
 			if all || glob.MatchString(pat, k, false) {
 				w.BulkString(k)
 				n++
 			}
-		}
+			return true
+		})
 		return true
 	})
 	w.SetDeferred(mark, '*', n)
@@ -303,22 +305,23 @@ func cmdScan(c *engine.Ctx) {
 	next := 0
 	if cursor < keyspace.NumShards {
 		seen := int64(0)
-		c.DB.ForEachShard(int(cursor), c.Exclusive, func(i int, keys map[string]*keyspace.Entry) bool {
-			for k, e := range keys {
+		c.DB.ForEachShard(int(cursor), c.Exclusive, func(i int, keys keyspace.ShardKeys) bool {
+			keys.Range(func(k string, e *keyspace.Entry) bool {
 				seen++
 				if usePat && !glob.MatchString(pat, k, false) {
-					continue
+					return true
 				}
 				if typ != nil {
 					// Redis looks the key up to read its type.
 					c.E.Stats.KeyspaceHits.Add(1)
 					if !genericEqFoldStr(typ, e.Type()) {
-						continue
+						return true
 					}
 				}
 				w.BulkString(k)
 				n++
-			}
+				return true
+			})
 			if seen >= count {
 				if i+1 < keyspace.NumShards {
 					next = i + 1
@@ -358,8 +361,8 @@ func cmdObjectEncoding(c *engine.Ctx) {
 		c.W.Null()
 		return
 	}
-	if e.Obj != nil {
-		c.W.BulkString(e.Obj.Encoding())
+	if e.Obj() != nil {
+		c.W.BulkString(e.Obj().Encoding())
 		return
 	}
 	c.W.BulkString(genericStrEncoding(e))
@@ -406,7 +409,7 @@ func cmdObjectRefCount(c *engine.Ctx) {
 		c.W.Null()
 		return
 	}
-	if e.Obj == nil && !e.Raw && len(e.Str()) <= 4 {
+	if e.Obj() == nil && !e.Raw() && len(e.Str()) <= 4 {
 		if n, ok := parseInt(e.Str()); ok && n >= 0 && n < 10000 {
 			p := c.E.Cfg.String("maxmemory-policy")
 			if c.E.Cfg.Int("maxmemory") == 0 || !(strings.HasSuffix(p, "-lru") || strings.HasSuffix(p, "-lfu")) {

@@ -424,10 +424,12 @@ func TestGenericCopyObjects(t *testing.T) {
 	x := newKxEnv(t)
 	db := x.ks.DB(0)
 	orig := &kxObj{items: []string{"a"}}
-	db.Set([]byte("l"), keyspace.Entry{Obj: orig, Expire: kxStart + 5000})
+	ent := keyspace.ObjEntry(orig)
+	ent.Expire = kxStart + 5000
+	db.Set([]byte("l"), ent)
 	x.expect(":1\r\n", "COPY", "l", "l2")
 	e := db.Lookup([]byte("l2"))
-	cp, ok := e.Obj.(*kxObj)
+	cp, ok := e.Obj().(*kxObj)
 	if !ok || cp == orig || len(cp.items) != 1 || e.Expire != kxStart+5000 {
 		t.Fatalf("COPY made %+v", e)
 	}
@@ -438,7 +440,7 @@ func TestGenericCopyObjects(t *testing.T) {
 	x.expect("+list\r\n", "TYPE", "l2")
 	x.expect("$8\r\nlistpack\r\n", "OBJECT", "ENCODING", "l2")
 	x.expect(":1\r\n", "OBJECT", "REFCOUNT", "l2")
-	db.Set([]byte("s"), keyspace.Entry{Obj: kxNoDup{}})
+	db.Set([]byte("s"), keyspace.ObjEntry(kxNoDup{}))
 	x.expect("-ERR unknown type object\r\n", "COPY", "s", "s2")
 	x.expect(":0\r\n", "EXISTS", "s2")
 

@@ -164,7 +164,7 @@ func genericInsertAt(w *resp.Writer, mark int, b []byte) {
 // a canonical 64-bit integer, "embstr" up to 44 bytes, "raw" beyond or
 // once modified in place (APPEND, SETRANGE ...).
 func genericStrEncoding(e *keyspace.Entry) string {
-	if e.Raw {
+	if e.Raw() {
 		return "raw"
 	}
 	if len(e.Str()) <= 20 {

@@ -66,7 +66,7 @@ func listGet(c *engine.Ctx, key []byte, read bool) (*types.List, bool) {
 	if e == nil {
 		return nil, true
 	}
-	l, ok := e.Obj.(*types.List)
+	l, ok := e.Obj().(*types.List)
 	if !ok {
 		c.Err(errs.WrongType)
 		return nil, false
@@ -675,7 +675,7 @@ func listServable(c *engine.Ctx, key []byte) (*types.List, bool) {
 	if e == nil {
 		return nil, false
 	}
-	l, ok := e.Obj.(*types.List)
+	l, ok := e.Obj().(*types.List)
 	if !ok || l.Len() == 0 {
 		return nil, false
 	}

@@ -227,7 +227,7 @@ func cmdRestore(c *engine.Ctx) {
 		nargv = append(nargv, []byte("ABSTTL"))
 		c.Propagate(nargv...)
 	}
-	switch ent.Obj.(type) {
+	switch ent.Obj().(type) {
 	case *types.List, *types.ZSet, *types.Stream:
 		c.SignalReady(key)
 	}

@@ -49,7 +49,7 @@ func setGet(c *engine.Ctx, key []byte, read bool) (*types.Set, bool) {
 	if e == nil {
 		return nil, true
 	}
-	s, ok := e.Obj.(*types.Set)
+	s, ok := e.Obj().(*types.Set)
 	if !ok {
 		c.Err(errs.WrongType)
 		return nil, false
@@ -124,14 +124,14 @@ func cmdSMove(c *engine.Ctx) {
 		c.W.Int(0)
 		return
 	}
-	ss, ok := se.Obj.(*types.Set)
+	ss, ok := se.Obj().(*types.Set)
 	if !ok {
 		c.Err(errs.WrongType)
 		return
 	}
 	var ds *types.Set
 	if de != nil {
-		if ds, ok = de.Obj.(*types.Set); !ok {
+		if ds, ok = de.Obj().(*types.Set); !ok {
 			c.Err(errs.WrongType)
 			return
 		}
@@ -403,7 +403,7 @@ func setSources(c *engine.Ctx, keys [][]byte, store bool) ([]*types.Set, bool) {
 func setStore(c *engine.Ctx, dst []byte, res *types.Set, event string) {
 	if res != nil && res.Len() > 0 {
 		e := c.DB.Lookup(dst)
-		c.DB.Set(dst, keyspace.Entry{Obj: res})
+		c.DB.Set(dst, keyspace.ObjEntry(res))
 		if e == nil {
 			notifyNew(c, dst)
 		}

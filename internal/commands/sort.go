@@ -78,7 +78,7 @@ func sortLookupPattern(c *engine.Ctx, pattern, subst []byte) []byte {
 		return nil
 	}
 	if field != nil {
-		h, ok := e.Obj.(*types.Hash)
+		h, ok := e.Obj().(*types.Hash)
 		if !ok {
 			return nil
 		}
@@ -88,7 +88,7 @@ func sortLookupPattern(c *engine.Ctx, pattern, subst []byte) []byte {
 		}
 		return v
 	}
-	if e.Obj != nil {
+	if e.Obj() != nil {
 		return nil
 	}
 	return e.Str()
@@ -152,7 +152,7 @@ func sortGeneric(c *engine.Ctx, readonly bool) {
 	var set *types.Set
 	var zset *types.ZSet
 	if e != nil {
-		switch o := e.Obj.(type) {
+		switch o := e.Obj().(type) {
 		case *types.List:
 			list = o
 		case *types.Set:
@@ -356,10 +356,10 @@ func sortGeneric(c *engine.Ctx, readonly bool) {
 		l := types.NewList()
 		l.PushBack(listLimits(c), vals...)
 		if c.DB.Lookup(storekey) == nil {
-			c.DB.Set(storekey, keyspace.Entry{Obj: l})
+			c.DB.Set(storekey, keyspace.ObjEntry(l))
 			c.Notify(engine.NotifyNew, "new", storekey)
 		} else {
-			c.DB.Set(storekey, keyspace.Entry{Obj: l})
+			c.DB.Set(storekey, keyspace.ObjEntry(l))
 		}
 		zsModified(c, storekey, int(outputlen))
 		c.Notify(engine.NotifyList, "sortstore", storekey)

@@ -888,7 +888,7 @@ func zsBlockingPop(c *engine.Ctx, keys [][]byte, max bool, timeoutIdx int, count
 		if e == nil {
 			return false
 		}
-		z, ok := e.Obj.(*types.ZSet)
+		z, ok := e.Obj().(*types.ZSet)
 		if !ok || z.Len() == 0 {
 			return false
 		}
@@ -1167,7 +1167,7 @@ func zsSetOp(c *engine.Ctx, dstkey []byte, numkeysIdx int, op int, cardOnly bool
 		if e == nil {
 			continue
 		}
-		switch o := e.Obj.(type) {
+		switch o := e.Obj().(type) {
 		case *types.ZSet:
 			src[i].z, src[i].obj = o, o
 		case *types.Set:

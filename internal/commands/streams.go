@@ -544,7 +544,7 @@ func streamBlock(c *engine.Ctx, keys [][]byte, ids []types.StreamID, timeout, co
 		}
 		var s *types.Stream
 		if e := sc.DB.Lookup(key); e != nil {
-			s, _ = e.Obj.(*types.Stream)
+			s, _ = e.Obj().(*types.Stream)
 		}
 		var g *types.StreamGroup
 		var gt types.StreamID
@@ -1183,7 +1183,7 @@ func cmdXInfo(c *engine.Ctx) {
 		c.Err(errs.NoSuchKey)
 		return
 	}
-	s, ok := e.Obj.(*types.Stream)
+	s, ok := e.Obj().(*types.Stream)
 	if !ok {
 		c.Err(errs.WrongType)
 		return

@@ -80,7 +80,7 @@ func streamGet(c *engine.Ctx, key []byte, read bool) (*types.Stream, bool) {
 	if e == nil {
 		return nil, true
 	}
-	s, ok := e.Obj.(*types.Stream)
+	s, ok := e.Obj().(*types.Stream)
 	if !ok {
 		c.Err(errs.WrongType)
 		return nil, false

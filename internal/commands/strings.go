@@ -48,7 +48,7 @@ func getGeneric(c *engine.Ctx) bool {
 		c.W.Null()
 		return true
 	}
-	if e.Obj != nil {
+	if e.Obj() != nil {
 		wrongType(c)
 		return false
 	}
@@ -212,7 +212,7 @@ func setGeneric(c *engine.Ctx, flags int, key, val, expire []byte, okReply, abor
 	if expire != nil {
 		ttl = ms
 	}
-	c.DB.Set(key, keyspace.StrEntryTTL(dup(val), ttl))
+	c.DB.Set(key, keyspace.StrEntryTTL(val, ttl))
 	c.Modified(key)
 	if !found {
 		notifyNew(c, key)
@@ -252,7 +252,7 @@ func cmdGetEX(c *engine.Ctx) {
 		c.W.Null()
 		return
 	}
-	if e.Obj != nil {
+	if e.Obj() != nil {
 		wrongType(c)
 		return
 	}
@@ -312,7 +312,7 @@ func cmdGetSet(c *engine.Ctx) {
 		return
 	}
 	found := c.DB.Lookup(key) != nil
-	c.DB.Set(key, keyspace.StrEntry(dup(val)))
+	c.DB.Set(key, keyspace.StrEntry(val))
 	c.Modified(key)
 	if !found {
 		notifyNew(c, key)
@@ -326,7 +326,7 @@ func cmdMGet(c *engine.Ctx) {
 	c.W.Array(len(c.Argv) - 1)
 	for _, key := range c.Argv[1:] {
 		e := lookupRead(c, key)
-		if e == nil || e.Obj != nil {
+		if e == nil || e.Obj() != nil {
 			c.W.Null()
 		} else {
 			c.W.Bulk(e.Str())
@@ -356,7 +356,7 @@ func msetGeneric(c *engine.Ctx, nx bool) {
 	for j := 1; j < len(c.Argv); j += 2 {
 		key := c.Argv[j]
 		found := c.DB.Lookup(key) != nil
-		c.DB.Set(key, keyspace.StrEntry(dup(c.Argv[j+1])))
+		c.DB.Set(key, keyspace.StrEntry(c.Argv[j+1]))
 		c.Modified(key)
 		if !found {
 			notifyNew(c, key)
@@ -376,11 +376,11 @@ func cmdAppend(c *engine.Ctx) {
 	e := c.DB.Lookup(key)
 	var total int
 	if e == nil {
-		c.DB.Set(key, keyspace.StrEntry(dup(val)))
+		c.DB.Set(key, keyspace.StrEntry(val))
 		notifyNew(c, key)
 		total = len(val)
 	} else {
-		if e.Obj != nil {
+		if e.Obj() != nil {
 			wrongType(c)
 			return
 		}
@@ -402,7 +402,7 @@ func cmdStrlen(c *engine.Ctx) {
 		c.W.Int(0)
 		return
 	}
-	if e.Obj != nil {
+	if e.Obj() != nil {
 		wrongType(c)
 		return
 	}
@@ -424,7 +424,7 @@ func cmdGetRange(c *engine.Ctx) {
 		c.W.Bulk(nil)
 		return
 	}
-	if e.Obj != nil {
+	if e.Obj() != nil {
 		wrongType(c)
 		return
 	}
@@ -481,7 +481,7 @@ func cmdSetRange(c *engine.Ctx) {
 		e = c.DB.Set(key, keyspace.RawStrEntry(buf))
 		notifyNew(c, key)
 	} else {
-		if e.Obj != nil {
+		if e.Obj() != nil {
 			wrongType(c)
 			return
 		}
@@ -534,7 +534,7 @@ func incrDecr(c *engine.Ctx, incr int64) {
 	e := c.DB.Lookup(key)
 	var v int64
 	if e != nil {
-		if e.Obj != nil {
+		if e.Obj() != nil {
 			wrongType(c)
 			return
 		}
@@ -550,8 +550,9 @@ func incrDecr(c *engine.Ctx, incr int64) {
 	}
 	v += incr
 	if e != nil {
-		e.SetStr(formatInt(v))
-		e.Raw = false
+		// In place when it fits: the value is the key's own.
+		e.SetStr(strconv.AppendInt(e.Str()[:0], v, 10))
+		e.SetRaw(false)
 	} else {
 		c.DB.Set(key, keyspace.StrEntry(formatInt(v)))
 		notifyNew(c, key)
@@ -565,7 +566,7 @@ func incrDecr(c *engine.Ctx, incr int64) {
 func cmdIncrByFloat(c *engine.Ctx) {
 	key := c.Argv[1]
 	e := c.DB.Lookup(key)
-	if e != nil && e.Obj != nil {
+	if e != nil && e.Obj() != nil {
 		wrongType(c)
 		return
 	}
@@ -597,7 +598,7 @@ func cmdIncrByFloat(c *engine.Ctx) {
 	s := formatLongDouble(sum)
 	if e != nil {
 		e.SetStr(s)
-		e.Raw = false
+		e.SetRaw(false)
 	} else {
 		c.DB.Set(key, keyspace.StrEntry(s))
 		notifyNew(c, key)
@@ -612,7 +613,7 @@ func cmdIncrByFloat(c *engine.Ctx) {
 func cmdLCS(c *engine.Ctx) {
 	ea := lookupRead(c, c.Argv[1])
 	eb := lookupRead(c, c.Argv[2])
-	if (ea != nil && ea.Obj != nil) || (eb != nil && eb.Obj != nil) {
+	if (ea != nil && ea.Obj() != nil) || (eb != nil && eb.Obj() != nil) {
 		c.ErrString(errLCSTypes)
 		return
 	}

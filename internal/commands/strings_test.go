@@ -111,7 +111,7 @@ func (x *sxEnv) check(args []string, wantEvents, wantProps []string) {
 
 func (x *sxEnv) putObj(key string) {
 	db := x.e.KS.DB(0)
-	db.Set([]byte(key), keyspace.Entry{Obj: sxFakeObj{}})
+	db.Set([]byte(key), keyspace.ObjEntry(sxFakeObj{}))
 }
 
 func sxa(args ...string) []string { return args }

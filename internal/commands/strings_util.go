@@ -98,31 +98,31 @@ func unshareString(e *keyspace.Entry, n int) bool {
 	if n < old {
 		n = old
 	}
-	if e.Raw && cap(e.Str()) >= n {
+	if e.Raw() && cap(e.Str()) >= n {
 		if n > old {
 			e.SetStr(e.Str()[:n])
 			clear(e.Str()[old:])
 		}
 		return n != old
 	}
-	buf := make([]byte, n, growCap(n, e.Raw))
+	buf := make([]byte, n, growCap(n, e.Raw()))
 	copy(buf, e.Str())
 	e.SetStr(buf)
-	e.Raw = true
+	e.SetRaw(true)
 	return n != old
 }
 
 // appendString appends v to e's value in place (after unsharing it).
 func appendString(e *keyspace.Entry, v []byte) {
 	n := len(e.Str()) + len(v)
-	if e.Raw && cap(e.Str()) >= n {
+	if e.Raw() && cap(e.Str()) >= n {
 		e.SetStr(append(e.Str(), v...))
 		return
 	}
 	buf := make([]byte, len(e.Str()), growCap(n, true))
 	copy(buf, e.Str())
 	e.SetStr(append(buf, v...))
-	e.Raw = true
+	e.SetRaw(true)
 }
 
 // growCap is the capacity for a string growing to n bytes: exact for a

@@ -17,7 +17,7 @@ func lookupString(c *engine.Ctx, key []byte) ([]byte, bool, bool) {
 	if e == nil {
 		return nil, false, true
 	}
-	if e.Obj != nil {
+	if e.Obj() != nil {
 		c.Err(errs.WrongType)
 		return nil, true, false
 	}

@@ -312,7 +312,7 @@ func zsGet(c *engine.Ctx, e *keyspace.Entry) (*types.ZSet, bool) {
 	if e == nil {
 		return nil, true
 	}
-	z, ok := e.Obj.(*types.ZSet)
+	z, ok := e.Obj().(*types.ZSet)
 	if !ok {
 		c.Err(errs.WrongType)
 		return nil, false
@@ -332,7 +332,7 @@ func zsLookupWrite(c *engine.Ctx, key []byte) (*types.ZSet, bool) {
 
 // zsCreate stores a new sorted set at key (which must not exist).
 func zsCreate(c *engine.Ctx, key []byte, z *types.ZSet) {
-	c.DB.Set(key, keyspace.Entry{Obj: z})
+	c.DB.Set(key, keyspace.ObjEntry(z))
 	c.Notify(engine.NotifyNew, "new", key)
 }
 
@@ -346,10 +346,10 @@ func zsStore(c *engine.Ctx, key []byte, z *types.ZSet, event string) int {
 	}
 	if n > 0 {
 		if c.DB.Lookup(key) == nil {
-			c.DB.Set(key, keyspace.Entry{Obj: z})
+			c.DB.Set(key, keyspace.ObjEntry(z))
 			c.Notify(engine.NotifyNew, "new", key)
 		} else {
-			c.DB.Set(key, keyspace.Entry{Obj: z})
+			c.DB.Set(key, keyspace.ObjEntry(z))
 		}
 		c.Modified(key)
 		c.Notify(engine.NotifyZSet, event, key)

@@ -216,8 +216,8 @@ func (c *Ctx) block(keys [][]byte, timeout time.Duration, extra []byte, serve Se
 		w.keys = append(w.keys, s)
 		if onDelete {
 			var obj any
-			if ent := c.DB.Peek(k); ent != nil && ent.Obj != nil {
-				obj = ent.Obj
+			if ent := c.DB.Peek(k); ent != nil && ent.Obj() != nil {
+				obj = ent.Obj()
 			}
 			w.objs = append(w.objs, obj)
 		}
@@ -289,8 +289,8 @@ func (e *Engine) signalGone(db int, key string) {
 		return
 	}
 	var cur any
-	if ent := e.KS.DB(db).Peek([]byte(key)); ent != nil && ent.Obj != nil {
-		cur = ent.Obj
+	if ent := e.KS.DB(db).Peek([]byte(key)); ent != nil && ent.Obj() != nil {
+		cur = ent.Obj()
 	}
 	gone := false
 	r.mu.Lock()

@@ -268,18 +268,22 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 func (e *Engine) runNoTouch(ctx *Ctx, keys []int) {
 	type saved struct {
 		ent    *keyspace.Entry
+		key    []byte
 		access uint32
 	}
 	var buf [16]saved
 	stamps := buf[:0]
 	for _, k := range keys {
 		if ent := ctx.DB.Peek(ctx.Argv[k]); ent != nil {
-			stamps = append(stamps, saved{ent, ent.Access})
+			stamps = append(stamps, saved{ent, ctx.Argv[k], ent.Access})
 		}
 	}
 	ctx.Cmd.Proc(ctx)
 	for _, s := range stamps {
-		s.ent.Access = s.access
+		// Only if the key still has that entry: a freed entry is reused.
+		if ctx.DB.Peek(s.key) == s.ent {
+			s.ent.Access = s.access
+		}
 	}
 }
 

@@ -1,7 +1,8 @@
 // Package keyspace holds Redwing's databases.
 //
 // Each database is split into a fixed number of shards selected by a hash
-// of the key; each shard has its own mutex and map. Commands lock the
+// of the key; each shard has its own mutex and table (table.go: entries in
+// chunks, open-addressing indexes by key and by TTL). Commands lock the
 // shards of the keys their command-table key specs name (in ascending
 // shard order, so multi-key commands cannot deadlock) while holding the
 // keyspace's world lock shared. Work that must run alone (FLUSHALL,
@@ -20,7 +21,7 @@
 // random) and evicts through the same hooks funnel, one shard lock at a
 // time under the shared world lock. Lazy freeing is dropping a reference:
 // the collector frees concurrently (lazyfree.go explains the counters).
-// Shard maps are rebuilt after heavy deletion, since Go maps never shrink.
+// Shard tables shrink as keys go and are dropped when a shard empties.
 //
 // SCAN cursors address shards: a cursor is the index of the next shard to
 // visit, so every key present for a whole scan is returned at least once.

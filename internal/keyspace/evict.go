@@ -10,7 +10,7 @@ package keyspace
 // (mu); other callers wait and usually find memory back under the limit.
 //
 // Sampling: for each database, maxmemory-samples keys are taken from the
-// main map (allkeys-*) or the volatile map (volatile-*) of a random shard,
+// entries (allkeys-*) or the TTL index (volatile-*) of a random shard,
 // walking on to the next shards when one holds fewer; they feed a pool of
 // the 16 best candidates ranked by idle time, 255 minus the LFU counter, or
 // time to expire. The best candidate still present is evicted. The pool
@@ -22,6 +22,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // Policy is a maxmemory-policy.
@@ -406,14 +407,20 @@ func (ks *Keyspace) populatePool(db *DB, pol Policy) {
 	if maxSteps > NumShards {
 		maxSteps = NumShards
 	}
+	var buf [64]uint32
 	for step := 0; step < maxSteps && got < want; step++ {
 		sh := &db.shards[(start+step)&(NumShards-1)]
 		sh.mu.Lock()
-		src := sh.m
+		var sample []uint32
 		if pol.volatile() {
-			src = sh.volatile
+			if n := len(sh.t.vol.slots); n > 0 {
+				sample = sh.t.volatileFrom(buf[:0], rand.IntN(n), min(want-got, len(buf)))
+			}
+		} else if sh.t.used > 0 {
+			sample = sh.t.storedFrom(buf[:0], rand.IntN(int(sh.t.used)), min(want-got, len(buf)))
 		}
-		for k, e := range src {
+		for _, ei := range sample {
+			e := sh.t.at(ei)
 			var idle uint64
 			switch pol {
 			case AllKeysLFU, VolatileLFU:
@@ -423,11 +430,8 @@ func (ks *Keyspace) populatePool(db *DB, pol Policy) {
 			default:
 				idle = uint64(e.IdleMs(now))
 			}
-			m.poolInsert(k, db.ID, idle)
+			m.poolInsert(e.key(), db.ID, idle)
 			got++
-			if got >= want {
-				break
-			}
 		}
 		sh.mu.Unlock()
 	}
@@ -463,35 +467,36 @@ func (m *memState) poolInsert(key string, db int, idle uint64) {
 
 // evictKey removes key if it is (still) present, reporting the eviction.
 func (db *DB) evictKey(key string, volatile bool) bool {
-	sh := db.shardFor([]byte(key))
+	kb := unsafe.Slice(unsafe.StringData(key), len(key))
+	sh, tag := db.locate(kb)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	src := sh.m
-	if volatile {
-		src = sh.volatile
-	}
-	e := src[key]
-	if e == nil {
+	slot, ei := sh.t.find(tag, kb)
+	if slot < 0 || (volatile && sh.t.at(ei).Expire == 0) {
 		return false
 	}
-	db.evictLocked(sh, key, e)
-	db.compactLocked(sh)
+	db.evictLocked(sh, slot, ei)
 	return true
 }
 
 // evictRandom removes a random key of a random non-empty shard.
 func (db *DB) evictRandom(volatile bool) bool {
 	start := rand.IntN(NumShards)
+	var one [1]uint32
 	for n := 0; n < NumShards; n++ {
 		sh := &db.shards[(start+n)&(NumShards-1)]
 		sh.mu.Lock()
-		src := sh.m
+		var got []uint32
 		if volatile {
-			src = sh.volatile
+			if n := len(sh.t.vol.slots); n > 0 {
+				got = sh.t.volatileFrom(one[:0], rand.IntN(n), 1)
+			}
+		} else if sh.t.used > 0 {
+			got = sh.t.storedFrom(one[:0], rand.IntN(int(sh.t.used)), 1)
 		}
-		for k, e := range src {
-			db.evictLocked(sh, k, e)
-			db.compactLocked(sh) // the loop ends here: safe to replace the maps
+		if len(got) == 1 {
+			_, slot := db.entrySlot(sh, got[0])
+			db.evictLocked(sh, slot, got[0])
 			sh.mu.Unlock()
 			return true
 		}
@@ -506,14 +511,15 @@ type evictedHooks interface {
 	KeyEvicted(db int, key string)
 }
 
-func (db *DB) evictLocked(sh *shard, key string, e *Entry) {
+func (db *DB) evictLocked(sh *shard, slot int, ei uint32) {
 	ks := db.ks
+	key := sh.t.at(ei).key()
 	if h, ok := ks.Hooks.(evictedHooks); ok {
 		h.KeyEvicted(db.ID, key)
 	}
-	db.removeLocked(sh, key, e)
+	old := db.removeLocked(sh, slot, ei)
 	if ks.mem.lazy.Load()&lazyEviction != 0 {
-		ks.lazyFree(e)
+		ks.lazyFree(&old)
 	}
 	ks.mem.evicted.Add(1)
 	ks.Hooks.KeyModified(db.ID, key)

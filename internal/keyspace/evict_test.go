@@ -70,12 +70,13 @@ func evKS(t *testing.T, n int) (*Keyspace, *evHooks) {
 func setLFU(ks *Keyspace, n int) {
 	for d := 0; d < 2; d++ {
 		db := ks.DB(d)
-		db.ForEachShard(0, false, func(_ int, m map[string]*Entry) bool {
-			for k, e := range m {
+		db.ForEachShard(0, false, func(_ int, m ShardKeys) bool {
+			m.Range(func(k string, e *Entry) bool {
 				i, _ := strconv.Atoi(k[1:])
 				counter := uint32(1 + i*250/n)
 				e.Access = accessLFU | lfuMinutes(evNow)<<lfuTimeShift | counter
-			}
+				return true
+			})
 			return true
 		})
 	}
@@ -100,7 +101,8 @@ func TestEvictionPolicies(t *testing.T) {
 			keys0 := ks.DB(0).Size() + ks.DB(1).Size()
 			// Ask for about a sixth of the keys' memory back (a third of the
 			// volatile ones).
-			perKey := keyCost(5, new(StrEntry(make([]byte, 64))))
+			ent := bind([]byte("k1234"), new(StrEntry(make([]byte, 64))))
+			perKey := keyCost(&ent)
 			used := UsedMemory()
 			max := used - uint64(perKey)*uint64(keys0)/6
 			ks.SetMemorySettings(evSettings(pol, max))
@@ -159,12 +161,13 @@ func TestEvictionFailures(t *testing.T) {
 	// volatile-* with no volatile key left: nothing to evict.
 	for d := 0; d < 2; d++ {
 		db := ks.DB(d)
-		db.ForEachShard(0, false, func(_ int, m map[string]*Entry) bool {
-			for k, e := range m {
+		db.ForEachShard(0, false, func(_ int, m ShardKeys) bool {
+			m.Range(func(k string, e *Entry) bool {
 				if e.Expire != 0 {
 					db.SetExpire([]byte(k), e, 0)
 				}
-			}
+				return true
+			})
 			return true
 		})
 	}
@@ -194,7 +197,8 @@ func TestEvictionFailures(t *testing.T) {
 func TestEvictionTenacity(t *testing.T) {
 	const n = 20000
 	ks, h := evKS(t, n)
-	perKey := keyCost(5, new(StrEntry(make([]byte, 64))))
+	ent := bind([]byte("k1234"), new(StrEntry(make([]byte, 64))))
+	perKey := keyCost(&ent)
 	max := UsedMemory() - uint64(perKey)*n/2
 	s := evSettings(AllKeysLRU, max)
 	s.Tenacity = 0
@@ -332,8 +336,8 @@ func TestLazyfreeCounts(t *testing.T) {
 	ks := New(1, clock.NewFake(evNow))
 	db := ks.DB(0)
 	db.Set([]byte("s"), StrEntry([]byte("v")))
-	db.Set([]byte("big"), Entry{Obj: bigObj(1000)})
-	db.Set([]byte("small"), Entry{Obj: bigObj(10)})
+	db.Set([]byte("big"), ObjEntry(bigObj(1000)))
+	db.Set([]byte("small"), ObjEntry(bigObj(10)))
 	if !db.Unlink([]byte("s")) || !db.Unlink([]byte("small")) || ks.LazyfreedObjects() != 0 {
 		t.Fatalf("small values counted: %d", ks.LazyfreedObjects())
 	}

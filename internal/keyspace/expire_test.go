@@ -38,41 +38,34 @@ func expCount(db *DB) (keys, volatile int64) {
 	for i := range db.shards {
 		sh := &db.shards[i]
 		sh.mu.Lock()
-		keys += int64(len(sh.m))
-		for _, e := range sh.m {
+		n, vol := 0, 0
+		sh.t.each(func(ei uint32, e *Entry) bool {
+			n++
+			_, slot := db.entrySlot(sh, ei)
+			if slot < 0 {
+				panic("entry missing from the key index")
+			}
 			if e.Expire != 0 {
-				volatile++
-				if sh.volatile[expKeyOf(sh, e)] != e {
+				vol++
+				var all []uint32
+				found := false
+				for _, v := range sh.t.volatileFrom(all, 0, len(sh.t.vol.slots)) {
+					found = found || v == ei
+				}
+				if !found {
 					panic("volatile index out of sync")
 				}
 			}
+			return true
+		})
+		if n != sh.t.idx.n || vol != sh.t.vol.n {
+			panic("indexes have extra entries")
 		}
-		if len(sh.volatile) != countVolatile(sh) {
-			panic("volatile index has extra keys")
-		}
+		keys += int64(n)
+		volatile += int64(vol)
 		sh.mu.Unlock()
 	}
 	return keys, volatile
-}
-
-// expKeyOf finds e's key in its shard (linear).
-func expKeyOf(sh *shard, e *Entry) string {
-	for k, v := range sh.m {
-		if v == e {
-			return k
-		}
-	}
-	return ""
-}
-
-func countVolatile(sh *shard) int {
-	n := 0
-	for _, e := range sh.m {
-		if e.Expire != 0 {
-			n++
-		}
-	}
-	return n
 }
 
 func TestActiveExpireReclaimsWithoutAccess(t *testing.T) {
@@ -183,12 +176,13 @@ func TestLookupNeverReturnsExpired(t *testing.T) {
 				}
 			}
 		case 7:
-			db.ForEachShard(r.IntN(NumShards), false, func(_ int, m map[string]*Entry) bool {
-				for k, e := range m {
+			db.ForEachShard(r.IntN(NumShards), false, func(_ int, m ShardKeys) bool {
+				m.Range(func(k string, e *Entry) bool {
 					if !live(e) {
 						t.Fatalf("step %d: ForEachShard showed expired %q", step, k)
 					}
-				}
+					return true
+				})
 				return true
 			})
 		case 8:
@@ -305,7 +299,7 @@ func TestConcurrentLockedAccess(t *testing.T) {
 	background(func() { ks.ActiveExpireCycle(&cursor, 100) })
 	background(func() {
 		ks.RLockWorld()
-		ks.DB(0).ForEachShard(0, false, func(int, map[string]*Entry) bool { return true })
+		ks.DB(0).ForEachShard(0, false, func(int, ShardKeys) bool { return true })
 		ks.DB(1).RandomKey(false)
 		ks.RUnlockWorld()
 	})

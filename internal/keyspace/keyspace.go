@@ -23,77 +23,6 @@ type Object interface {
 	Encoding() string
 }
 
-// Entry is one key's value and metadata. A string value lives in Str with
-// Obj nil; other types live in Obj.
-type Entry struct {
-	// The string value as a slice without its 24-byte header: pointer,
-	// length and capacity in 16 bytes keep an Entry in the runtime's
-	// 48-byte size class (Str, SetStr). Strings are at most 512 MB.
-	str    unsafe.Pointer
-	strLen uint32
-	strCap uint32
-	Obj    Object
-	Expire int64  // Unix ms; 0 means no TTL
-	Access uint32 // LRU clock in seconds, for OBJECT IDLETIME
-	Raw    bool   // string was modified in place (APPEND/SETRANGE): encoding "raw"
-}
-
-// StrEntry returns an entry holding the string value b.
-func StrEntry(b []byte) Entry {
-	var e Entry
-	e.SetStr(b)
-	return e
-}
-
-// RawStrEntry returns an entry holding b, encoded "raw" (edited in place).
-func RawStrEntry(b []byte) Entry {
-	e := StrEntry(b)
-	e.Raw = true
-	return e
-}
-
-// StrEntryTTL returns an entry holding b that expires at expire (Unix ms).
-func StrEntryTTL(b []byte, expire int64) Entry {
-	e := StrEntry(b)
-	e.Expire = expire
-	return e
-}
-
-// Str returns the string value (nil for other types). Its capacity is
-// the one SetStr was given: in-place edits may append within it.
-func (e *Entry) Str() []byte {
-	if e.str == nil {
-		return nil
-	}
-	return unsafe.Slice((*byte)(e.str), e.strCap)[:e.strLen]
-}
-
-// SetStr stores b as the string value; nil clears it.
-func (e *Entry) SetStr(b []byte) {
-	if b == nil {
-		e.str, e.strLen, e.strCap = nil, 0, 0
-		return
-	}
-	if cap(b) == 0 {
-		e.str, e.strLen, e.strCap = unsafe.Pointer(&emptyStr[0]), 0, 0
-		return
-	}
-	e.str = unsafe.Pointer(unsafe.SliceData(b))
-	e.strLen = uint32(len(b))
-	e.strCap = uint32(min(cap(b), 1<<32-1))
-}
-
-// emptyStr backs empty non-nil values ("" differs from no value).
-var emptyStr = make([]byte, 1)
-
-// Type returns the Redis type name of the entry.
-func (e *Entry) Type() string {
-	if e.Obj == nil {
-		return "string"
-	}
-	return e.Obj.Type()
-}
-
 // Hooks receives every change to the keyspace. Calls happen with the key's
 // shard lock (or the world lock) held, in execution order.
 type Hooks interface {
@@ -115,11 +44,9 @@ func (nopHooks) KeyExpired(int, string)  {}
 func (nopHooks) DBFlushed(int, int)      {}
 
 type shard struct {
-	mu       sync.Mutex
-	m        map[string]*Entry
-	volatile map[string]*Entry // keys with a TTL, for active expiry
-	dels     int               // removals since the maps were rebuilt (memory.go)
-	_        [8]byte           // keep neighbouring shard locks off one cache line
+	mu sync.Mutex
+	t  table   // table.go
+	_  [8]byte // keep neighbouring shard locks off one cache line
 }
 
 // DB is one numbered database.
@@ -250,8 +177,15 @@ func SortShards(idx []int) []int {
 	return out
 }
 
+// locate returns key's shard and its index tag: one hash for both.
+func (db *DB) locate(key []byte) (*shard, uint32) {
+	h := maphash.Bytes(db.ks.seed, key)
+	return &db.shards[h&(NumShards-1)], uint32(h >> 32)
+}
+
 func (db *DB) shardFor(key []byte) *shard {
-	return &db.shards[db.ks.ShardOf(key)]
+	sh, _ := db.locate(key)
+	return sh
 }
 
 // Size returns the number of keys (including not yet reclaimed expired ones).
@@ -262,8 +196,10 @@ func (db *DB) Expires() int64 { return db.exps.Load() }
 
 // Lookup returns the live entry for key, removing it first if it expired.
 // The key's shard must be locked (or the world lock held exclusively).
+// The entry is valid until the shard is unlocked or the key removed.
 func (db *DB) Lookup(key []byte) *Entry {
-	e := db.live(db.shardFor(key), key)
+	sh, tag := db.locate(key)
+	e := db.live(sh, tag, key)
 	if e != nil {
 		db.ks.touch(e) // LRU clock or LFU counter, per maxmemory-policy (evict.go)
 	}
@@ -272,10 +208,14 @@ func (db *DB) Lookup(key []byte) *Entry {
 
 // live returns key's entry in its shard sh, or nil; an entry whose TTL
 // has passed is expired on the way (lazy expiry).
-func (db *DB) live(sh *shard, key []byte) *Entry {
-	e := sh.m[string(key)]
-	if e != nil && e.Expire != 0 && e.Expire <= db.ks.Clock.NowMs() {
-		db.expireLocked(sh, string(key), e)
+func (db *DB) live(sh *shard, tag uint32, key []byte) *Entry {
+	slot, ei := sh.t.find(tag, key)
+	if slot < 0 {
+		return nil
+	}
+	e := sh.t.at(ei)
+	if e.Expire != 0 && e.Expire <= db.ks.Clock.NowMs() {
+		db.expireLocked(sh, slot, ei)
 		return nil
 	}
 	return e
@@ -283,119 +223,140 @@ func (db *DB) live(sh *shard, key []byte) *Entry {
 
 // LookupNoTouch is Lookup without recording an access (Redis's
 // LOOKUP_NOTOUCH: TTL, TYPE, EXISTS, OBJECT).
-func (db *DB) LookupNoTouch(key []byte) *Entry { return db.live(db.shardFor(key), key) }
+func (db *DB) LookupNoTouch(key []byte) *Entry {
+	sh, tag := db.locate(key)
+	return db.live(sh, tag, key)
+}
 
 // Peek is Lookup without lazy expiry: an expired key is reported as absent
 // but left in place. Used on paths that must not write (e.g. replicas later).
 func (db *DB) Peek(key []byte) *Entry {
-	e := db.shardFor(key).m[string(key)]
-	if e == nil || (e.Expire != 0 && e.Expire <= db.ks.Clock.NowMs()) {
+	sh, tag := db.locate(key)
+	slot, ei := sh.t.find(tag, key)
+	if slot < 0 {
+		return nil
+	}
+	e := sh.t.at(ei)
+	if e.Expire != 0 && e.Expire <= db.ks.Clock.NowMs() {
 		return nil
 	}
 	return e
 }
 
-func (db *DB) expireLocked(sh *shard, key string, e *Entry) {
-	db.removeLocked(sh, key, e)
+func (db *DB) expireLocked(sh *shard, slot int, ei uint32) {
+	old := db.removeLocked(sh, slot, ei)
+	key := old.key()
 	if db.ks.mem.lazy.Load()&lazyExpire != 0 {
-		db.ks.lazyFree(e)
+		db.ks.lazyFree(&old)
 	}
 	db.ks.ExpiredKeys.Add(1)
 	db.ks.Hooks.KeyExpired(db.ID, key)
 	db.ks.Hooks.KeyModified(db.ID, key)
 }
 
-func (db *DB) removeLocked(sh *shard, key string, e *Entry) {
-	delete(sh.m, key)
-	sh.dels++
+// removeLocked removes the entry at slot (entry number ei) and returns
+// what it held.
+func (db *DB) removeLocked(sh *shard, slot int, ei uint32) Entry {
+	fp := sh.t.footprint()
+	old := sh.t.remove(slot, ei)
 	db.keys.Add(-1)
-	db.addMem(-keyCost(len(key), e))
-	if e.Expire != 0 {
-		delete(sh.volatile, key)
+	db.addMem(sh.t.footprint() - fp - keyCost(&old))
+	if old.Expire != 0 {
 		db.exps.Add(-1)
 	}
+	return old
 }
 
 // Set stores v under key, replacing any previous value (and its TTL: the
 // caller copies Expire when it must be kept), and returns the stored entry.
+// A string value is copied (v may alias a request buffer); an object is
+// stored by reference.
 // A zero v.Access records the write as an access; a moved value (RENAME,
 // MOVE) keeps the Access it brings.
-// An existing entry is updated in place so that overwriting a key does not
-// allocate. Set does not call hooks; the caller reports the change with
-// Modified once its whole write is done.
+// An existing string whose room fits the new string is overwritten in
+// place, so that overwriting a key does not allocate. Set does not call
+// hooks; the caller reports the change with Modified once its whole write
+// is done.
 func (db *DB) Set(key []byte, v Entry) *Entry {
-	sh := db.shardFor(key)
-	if old := sh.m[string(key)]; old != nil {
+	sh, tag := db.locate(key)
+	if slot, ei := sh.t.find(tag, key); slot >= 0 {
+		old := sh.t.at(ei)
+		was := keyCost(old) + sh.t.footprint()
+		prev := old.Access
 		switch {
 		case old.Expire != 0 && v.Expire == 0:
-			delete(sh.volatile, string(key))
+			sh.t.removeVolatile(ei)
 			db.exps.Add(-1)
 		case old.Expire == 0 && v.Expire != 0:
-			db.addVolatile(sh, string(key), old)
+			sh.t.addVolatile(ei)
+			db.exps.Add(1)
 		}
-		was := keyCost(len(key), old)
-		prev := old.Access
-		*old = v
+		if old.klen&flagObj == 0 && v.klen&flagObj == 0 && v.vlen <= old.vcap && v.p != old.p {
+			val := v.Str()
+			copy(unsafe.Slice((*byte)(unsafe.Add(old.p, old.klen&klenMask)), old.vcap), val)
+			old.vlen = uint32(len(val))
+			old.klen = old.klen&^flagRaw | v.klen&flagRaw
+			old.Access, old.Expire = v.Access, v.Expire
+		} else {
+			*old = bind(key, &v)
+		}
 		if v.Access == 0 {
 			db.ks.stampNew(old, prev) // evict.go
 		}
-		db.addMem(keyCost(len(key), old) - was)
+		db.addMem(keyCost(old) + sh.t.footprint() - was)
 		return old
 	}
-	if sh.m == nil {
-		sh.m = make(map[string]*Entry)
-	}
-	e := new(Entry)
-	*e = v
+	fp := sh.t.footprint()
+	e, _ := sh.t.add(tag, bind(key, &v))
 	if v.Access == 0 {
 		db.ks.stampNew(e, 0) // evict.go
 	}
-	db.compactLocked(sh) // memory.go: rebuild maps bloated by deletions
-	k := string(key)     // one copy of the key for both maps
-	sh.m[k] = e
 	db.keys.Add(1)
-	db.addMem(keyCost(len(key), e))
+	db.addMem(keyCost(e) + sh.t.footprint() - fp)
 	if e.Expire != 0 {
-		db.addVolatile(sh, k, e)
+		db.exps.Add(1)
 	}
 	return e
 }
 
-func (db *DB) addVolatile(sh *shard, key string, e *Entry) {
-	if sh.volatile == nil {
-		sh.volatile = make(map[string]*Entry)
-	}
-	sh.volatile[key] = e
-	db.exps.Add(1)
-}
-
 // SetExpire sets or clears (ms == 0) the TTL of an existing entry.
 func (db *DB) SetExpire(key []byte, e *Entry, ms int64) {
-	sh := db.shardFor(key)
-	switch {
-	case e.Expire == 0 && ms != 0:
-		db.addVolatile(sh, string(key), e)
-		db.addMem(mapSlotCost)
-	case e.Expire != 0 && ms == 0:
-		delete(sh.volatile, string(key))
-		db.exps.Add(-1)
-		db.addMem(-mapSlotCost)
+	sh, tag := db.locate(key)
+	if e.Expire == 0 && ms != 0 || e.Expire != 0 && ms == 0 {
+		slot, ei := sh.t.find(tag, key)
+		if slot < 0 || sh.t.at(ei) != e {
+			e.Expire = ms // not stored (a detached entry)
+			return
+		}
+		fp := sh.t.footprint()
+		if ms != 0 {
+			sh.t.addVolatile(ei)
+			db.exps.Add(1)
+		} else {
+			sh.t.removeVolatile(ei)
+			db.exps.Add(-1)
+		}
+		db.addMem(sh.t.footprint() - fp)
 	}
 	e.Expire = ms
 }
 
 // Delete removes key. It reports whether a live key was removed.
-func (db *DB) Delete(key []byte) bool { return db.remove(key) != nil }
+func (db *DB) Delete(key []byte) bool {
+	_, ok := db.remove(key)
+	return ok
+}
 
-// remove deletes key and returns its entry, or nil when there was no live
-// key (an expired one is expired on the way, as any access does).
-func (db *DB) remove(key []byte) *Entry {
-	sh := db.shardFor(key)
-	e := db.live(sh, key)
-	if e != nil {
-		db.removeLocked(sh, string(key), e)
+// remove deletes key and returns what its entry held, or false when there
+// was no live key (an expired one is expired on the way, as any access
+// does).
+func (db *DB) remove(key []byte) (Entry, bool) {
+	sh, tag := db.locate(key)
+	if db.live(sh, tag, key) == nil {
+		return Entry{}, false
 	}
-	return e
+	slot, ei := sh.t.find(tag, key)
+	return db.removeLocked(sh, slot, ei), true
 }
 
 // Modified reports a completed write of key to the hooks funnel.
@@ -408,8 +369,7 @@ func (db *DB) Modified(key []byte) {
 func (db *DB) Flush() {
 	db.ks.Hooks.DBFlushed(db.ID, -1)
 	for i := range db.shards {
-		db.shards[i].m = nil
-		db.shards[i].volatile = nil
+		db.shards[i].t = table{}
 	}
 	db.keys.Store(0)
 	db.exps.Store(0)
@@ -425,8 +385,7 @@ func (ks *Keyspace) Swap(a, b int) {
 	ks.Hooks.DBFlushed(b, a)
 	da, dbb := ks.dbs[a], ks.dbs[b]
 	for i := range da.shards {
-		da.shards[i].m, dbb.shards[i].m = dbb.shards[i].m, da.shards[i].m
-		da.shards[i].volatile, dbb.shards[i].volatile = dbb.shards[i].volatile, da.shards[i].volatile
+		da.shards[i].t, dbb.shards[i].t = dbb.shards[i].t, da.shards[i].t
 	}
 	ka, kb := da.keys.Load(), dbb.keys.Load()
 	da.keys.Store(kb)
@@ -439,17 +398,41 @@ func (ks *Keyspace) Swap(a, b int) {
 	dbb.mem.Store(ma)
 }
 
-// ForEachShard calls fn for every shard of db with the shard locked, unless
-// the caller holds the world lock exclusively (locked == true). fn returns
-// false to stop.
-func (db *DB) ForEachShard(start int, locked bool, fn func(i int, keys map[string]*Entry) bool) {
+// ShardKeys is one locked shard's keys, for iteration (ForEachShard).
+type ShardKeys struct {
+	db *DB
+	sh *shard
+}
+
+// Len returns the number of keys in the shard.
+func (s ShardKeys) Len() int { return s.sh.t.idx.n }
+
+// Range calls fn for every key of the shard until fn returns false. The
+// key string stays valid after the shard is unlocked; fn must not add or
+// remove keys.
+func (s ShardKeys) Range(fn func(key string, e *Entry) bool) {
+	s.sh.t.each(func(_ uint32, e *Entry) bool { return fn(e.key(), e) })
+}
+
+// Has reports whether key is stored in the shard.
+func (s ShardKeys) Has(key string) bool {
+	_, tag := s.db.locate([]byte(key))
+	slot, _ := s.sh.t.find(tag, []byte(key))
+	return slot >= 0
+}
+
+// ForEachShard calls fn for every shard of db from start with the shard
+// locked, unless the caller holds the world lock exclusively (locked ==
+// true). Expired keys are removed first, so iteration never shows them.
+// fn returns false to stop.
+func (db *DB) ForEachShard(start int, locked bool, fn func(i int, keys ShardKeys) bool) {
 	for i := start; i < NumShards; i++ {
 		sh := &db.shards[i]
 		if !locked {
 			sh.mu.Lock()
 		}
 		db.reapShardLocked(sh)
-		cont := fn(i, sh.m)
+		cont := fn(i, ShardKeys{db, sh})
 		if !locked {
 			sh.mu.Unlock()
 		}
@@ -459,18 +442,35 @@ func (db *DB) ForEachShard(start int, locked bool, fn func(i int, keys map[strin
 	}
 }
 
-// reapShardLocked removes every expired key of a shard, so iteration never
-// shows them.
+// reapShardLocked removes every expired key of a shard.
 func (db *DB) reapShardLocked(sh *shard) {
-	if len(sh.volatile) == 0 {
+	if sh.t.vol.n == 0 {
 		return
 	}
 	now := db.ks.Clock.NowMs()
-	for k, e := range sh.volatile {
-		if e.Expire <= now {
-			db.expireLocked(sh, k, e)
+	var stale []uint32
+	for _, s := range sh.t.vol.slots {
+		if s != 0 && sh.t.at(uint32(s)-1).Expire <= now {
+			stale = append(stale, uint32(s)-1)
 		}
 	}
+	for _, ei := range stale {
+		db.expireEntry(sh, ei)
+	}
+}
+
+// expireEntry expires stored entry ei of shard sh.
+func (db *DB) expireEntry(sh *shard, ei uint32) {
+	_, slot := db.entrySlot(sh, ei)
+	db.expireLocked(sh, slot, ei)
+}
+
+// entrySlot returns the key of stored entry ei and its slot in sh's index
+// (the key is hashed again: entries do not keep their hash).
+func (db *DB) entrySlot(sh *shard, ei uint32) (string, int) {
+	key := sh.t.at(ei).key()
+	_, tag := db.locate(unsafe.Slice(unsafe.StringData(key), len(key)))
+	return key, sh.t.slotOf(tag, ei)
 }
 
 // RandomKey returns a random live key, or "" and false when the db is empty.
@@ -487,17 +487,13 @@ func (db *DB) RandomKey(locked bool) (string, bool) {
 			sh.mu.Lock()
 		}
 		db.reapShardLocked(sh)
-		if len(sh.m) > 0 {
-			skip := rand.IntN(len(sh.m))
-			for k := range sh.m {
-				if skip == 0 {
-					if !locked {
-						sh.mu.Unlock()
-					}
-					return k, true
-				}
-				skip--
+		var one [1]uint32
+		if got := sh.t.storedFrom(one[:0], rand.IntN(int(sh.t.used)+1), 1); len(got) == 1 {
+			k := sh.t.at(got[0]).key()
+			if !locked {
+				sh.mu.Unlock()
 			}
+			return k, true
 		}
 		if !locked {
 			sh.mu.Unlock()
@@ -529,24 +525,23 @@ func (ks *Keyspace) ActiveExpireCycle(cursor *int, budget int) int {
 		}
 		sh := &db.shards[pos%NumShards]
 		sh.mu.Lock()
-		if len(sh.volatile) > 0 {
+		if sh.t.vol.n > 0 {
 			now := ks.Clock.NowMs()
-			for {
-				sampled, expired := 0, 0
-				for k, e := range sh.volatile {
-					if sampled >= 20 {
-						break
-					}
-					sampled++
-					if e.Expire <= now {
-						db.expireLocked(sh, k, e)
+			var buf [20]uint32
+			for sh.t.vol.n > 0 {
+				// Sample first: removal shifts slots.
+				sample := sh.t.volatileFrom(buf[:0], rand.IntN(len(sh.t.vol.slots)), len(buf))
+				expired := 0
+				for _, ei := range sample {
+					if sh.t.at(ei).Expire <= now {
+						db.expireEntry(sh, ei)
 						expired++
 					}
 				}
-				budget -= sampled
+				budget -= len(sample)
 				removed += expired
 				// As Redis: keep going while more than a quarter were stale.
-				if sampled == 0 || expired*4 <= sampled || budget <= 0 {
+				if expired*4 <= len(sample) || budget <= 0 {
 					break
 				}
 			}

@@ -5,7 +5,7 @@ package keyspace
 // In Go a value is freed by the garbage collector once nothing refers to
 // it, concurrently with the program: dropping the reference is the whole
 // cost on the command path, for UNLINK as for DEL and for FLUSHALL ASYNC
-// as for FLUSHALL (each shard map of a flushed database is dropped whole;
+// as for FLUSHALL (each shard table of a flushed database is dropped whole;
 // nothing walks the keys). A background goroutine that cleared large
 // collections would only add work, so there is none, and nothing is ever
 // pending: lazyfree_pending_objects is 0 and lazyfreed_objects counts, as
@@ -26,28 +26,29 @@ type noder interface{ Nodes() int }
 // skiplist encodings, quicklist nodes, stream nodes; 1 for compact
 // encodings and strings.
 func freeEffort(e *Entry) int {
-	if e.Obj == nil {
+	o := e.Obj()
+	if o == nil {
 		return 1
 	}
-	if f, ok := e.Obj.(effortCounter); ok {
+	if f, ok := o.(effortCounter); ok {
 		return f.FreeEffort()
 	}
-	l, ok := e.Obj.(lener)
+	l, ok := o.(lener)
 	if !ok {
 		return 1
 	}
-	switch e.Obj.Type() {
+	switch o.Type() {
 	case "list":
-		if n, ok := e.Obj.(noder); ok && e.Obj.Encoding() == "quicklist" {
+		if n, ok := o.(noder); ok && o.Encoding() == "quicklist" {
 			return n.Nodes()
 		}
 		return 1
 	case "set", "hash":
-		if e.Obj.Encoding() == "hashtable" {
+		if o.Encoding() == "hashtable" {
 			return l.Len()
 		}
 	case "zset":
-		if e.Obj.Encoding() == "skiplist" {
+		if o.Encoding() == "skiplist" {
 			return l.Len()
 		}
 	case "stream":
@@ -75,11 +76,11 @@ func (ks *Keyspace) LazyfreePendingObjects() int64 { return 0 }
 // Unlink is Delete for UNLINK and for deletions under lazyfree-lazy-*:
 // the value is released the way Redis's dbAsyncDelete releases it.
 func (db *DB) Unlink(key []byte) bool {
-	e := db.remove(key)
-	if e == nil {
+	e, ok := db.remove(key)
+	if !ok {
 		return false
 	}
-	db.ks.lazyFree(e)
+	db.ks.lazyFree(&e)
 	return true
 }
 

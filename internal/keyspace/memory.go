@@ -12,9 +12,9 @@ package keyspace
 // Redwing combines both: the live heap measured at the end of the last
 // collection, plus an estimate of what the keyspace allocated and dropped
 // since then. Every insertion, overwrite and removal of a key adjusts a
-// process-wide counter by an estimate of the key's heap cost (map slots,
-// key string, Entry, value, each rounded to the Go allocator's size
-// classes); a finalizer that runs after every collection records the live
+// process-wide counter by the key's heap cost (its key-and-value or box
+// allocation rounded to the Go allocator's size classes, plus any growth
+// of its shard's chunks and indexes); a finalizer that runs after every collection records the live
 // heap and the counter's value at that point. So
 //
 //	used = live heap at the last GC + (estimate now - estimate at that GC)
@@ -150,12 +150,7 @@ func SyncGC() {
 // change with the heap's).
 func EstimatedBytes() int64 { return memEst.Load() }
 
-// Per-key heap costs, measured on Go 1.26 (see TestMemoryEstimate): a
-// swiss-table slot (16-byte string header + 8-byte pointer + control byte)
-// at the average load of a growing table, and the Entry itself.
-const mapSlotCost = 38
-
-var entryCost = int64(allocSize(int(unsafe.Sizeof(Entry{}))))
+var boxCost = int64(allocSize(int(unsafe.Sizeof(objBox{}))))
 
 // sizeClasses are the Go allocator's small size classes (runtime/sizeclasses.go).
 var sizeClasses = [...]uint16{
@@ -202,56 +197,13 @@ func objectCost(o Object) int64 {
 	return 256
 }
 
-// keyCost estimates the heap bytes key and e occupy in a shard.
-func keyCost(keyLen int, e *Entry) int64 {
-	n := mapSlotCost + entryCost + int64(allocSize(keyLen))
-	if e.Obj == nil {
-		n += int64(allocSize(cap(e.Str())))
-	} else {
-		n += objectCost(e.Obj)
+// keyCost estimates the heap bytes of a stored entry's own allocations
+// (the table's chunks and indexes are counted by footprint).
+func keyCost(e *Entry) int64 {
+	if o := e.Obj(); o != nil {
+		return boxCost + int64(allocSize(int(e.klen&klenMask))) + objectCost(o)
 	}
-	if e.Expire != 0 {
-		// The volatile map's slot; it shares the key string when the key
-		// was created with its TTL (SET EX), and holds a copy of its own
-		// after EXPIRE, which the estimate leaves to the next collection.
-		n += mapSlotCost
-	}
-	return n
-}
-
-// compactLocked rebuilds a shard's maps once it has seen more removals
-// than it holds keys (half as many with maxmemory set). A Go map never
-// shrinks, and under the churn of a cache (a key evicted or expired for
-// every key added) deleted slots linger as tombstones that make tables
-// grow: measured on Go 1.26, a map settles near 80 bytes per key under
-// churn against 26 freshly built, which would cost a cache at its limit
-// about a fifth of its keys (TestCompactUnderChurn, bench/cachesim). The
-// copy is amortised over the removals: one or two map inserts each. The
-// shard is locked and nothing iterates its maps (Set of a new key,
-// eviction).
-func (db *DB) compactLocked(sh *shard) {
-	limit := len(sh.m) + 32
-	if db.ks.mem.maxmem.Load() != 0 {
-		limit = len(sh.m)/2 + 32
-	}
-	if sh.dels <= limit {
-		return
-	}
-	sh.dels = 0
-	m := make(map[string]*Entry, len(sh.m))
-	for k, e := range sh.m {
-		m[k] = e
-	}
-	sh.m = m
-	if len(sh.volatile) == 0 {
-		sh.volatile = nil
-		return
-	}
-	v := make(map[string]*Entry, len(sh.volatile))
-	for k, e := range sh.volatile {
-		v[k] = e
-	}
-	sh.volatile = v
+	return int64(allocSize(int(e.klen&klenMask + e.vcap)))
 }
 
 // addMem records a change of db's estimated size.
@@ -276,7 +228,7 @@ func (db *DB) dropMem() {
 // collection is started at once, so that used memory (and the heap) drop
 // promptly instead of at the next collection the allocation rate brings,
 // which an idle server may not reach for minutes; the estimate knows the
-// keys' own cost, the collection finds the rest (map overhead, garbage
+// keys' own cost, the collection finds the rest (garbage
 // marked live).
 const flushGCThreshold = 1 << 20
 

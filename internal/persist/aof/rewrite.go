@@ -77,7 +77,7 @@ func (b *batcher) item(args ...[]byte) {
 
 // AppendKey implements snapshot.Format.
 func (Format) AppendKey(dst []byte, db int, key []byte, ent *keyspace.Entry, now int64) []byte {
-	switch o := ent.Obj.(type) {
+	switch o := ent.Obj().(type) {
 	case nil:
 		dst = appendCount(dst, 3)
 		dst = appendBulkStr(dst, "SET")

@@ -217,37 +217,37 @@ func (d *decoder) readValue(t byte, ent *keyspace.Entry) error {
 		if err != nil {
 			return err
 		}
-		ent.Obj = l
+		ent.SetObj(l)
 	case TypeSet, TypeSetIntset, TypeSetListpack:
 		s, err := d.readSet(t)
 		if err != nil {
 			return err
 		}
-		ent.Obj = s
+		ent.SetObj(s)
 	case TypeZSet, TypeZSet2, TypeZSetZiplist, TypeZSetListpack:
 		z, err := d.readZSet(t)
 		if err != nil {
 			return err
 		}
-		ent.Obj = z
+		ent.SetObj(z)
 	case TypeHash, TypeHashZipmap, TypeHashZiplist, TypeHashListpack:
 		h, err := d.readHash(t)
 		if err != nil {
 			return err
 		}
-		ent.Obj = h
+		ent.SetObj(h)
 	case TypeHashMetadataPreGA, TypeHashListpackExPreGA, TypeHashMetadata, TypeHashListpackEx:
 		h, err := d.readHashTTL(t)
 		if err != nil {
 			return err
 		}
-		ent.Obj = h
+		ent.SetObj(h)
 	case TypeStreamListpacks, TypeStreamListpacks2, TypeStreamListpacks3:
 		s, err := d.readStream(t)
 		if err != nil {
 			return err
 		}
-		ent.Obj = s
+		ent.SetObj(s)
 	case TypeModulePreGA, TypeModule2:
 		return d.src.errf("the RDB file contains module data, which Redwing cannot load")
 	default:

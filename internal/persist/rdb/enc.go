@@ -183,7 +183,7 @@ func d2string(dst []byte, v float64) []byte {
 
 // ValueType returns the RDB type byte Redwing writes for an entry.
 func (e *Encoder) ValueType(ent *keyspace.Entry) (byte, error) {
-	switch o := ent.Obj.(type) {
+	switch o := ent.Obj().(type) {
 	case nil:
 		return TypeString, nil
 	case *types.List:
@@ -212,13 +212,13 @@ func (e *Encoder) ValueType(ent *keyspace.Entry) (byte, error) {
 		}
 		return TypeHash, nil
 	}
-	if _, ok := ent.Obj.(*types.Stream); ok {
+	if _, ok := ent.Obj().(*types.Stream); ok {
 		if e.Opt.Version >= 11 {
 			return TypeStreamListpacks3, nil
 		}
 		return TypeStreamListpacks2, nil
 	}
-	return 0, fmt.Errorf("rdb: cannot encode a value of type %s", ent.Obj.Type())
+	return 0, fmt.Errorf("rdb: cannot encode a value of type %s", ent.Obj().Type())
 }
 
 // AppendValue appends the type byte and the RDB encoding of ent's value.
@@ -238,24 +238,24 @@ func (e *Encoder) appendBody(dst []byte, t byte, ent *keyspace.Entry, now int64)
 	case TypeString:
 		return e.AppendString(dst, ent.Str()), nil
 	case TypeListQuicklist2:
-		return e.appendList(dst, ent.Obj.(*types.List)), nil
+		return e.appendList(dst, ent.Obj().(*types.List)), nil
 	case TypeSetIntset:
-		vs := ent.Obj.(*types.Set).IntsetValues()
+		vs := ent.Obj().(*types.Set).IntsetValues()
 		e.tmp = appendIntset(e.tmp[:0], vs)
 		return e.appendBlob(dst, e.tmp), nil
 	case TypeSetListpack:
-		s := ent.Obj.(*types.Set)
+		s := ent.Obj().(*types.Set)
 		e.lp.reset(e.lpb)
 		s.ForEach(func(m []byte) bool { e.lp.append(m); return true })
 		e.lpb = e.lp.finish()
 		return e.appendBlob(dst, e.lpb), nil
 	case TypeSet:
-		s := ent.Obj.(*types.Set)
+		s := ent.Obj().(*types.Set)
 		dst = AppendLen(dst, uint64(s.Len()))
 		s.ForEach(func(m []byte) bool { dst = e.AppendString(dst, m); return true })
 		return dst, nil
 	case TypeZSetListpack:
-		z := ent.Obj.(*types.ZSet)
+		z := ent.Obj().(*types.ZSet)
 		e.lp.reset(e.lpb)
 		z.ForEach(func(m []byte, sc float64) bool {
 			e.lp.append(m)
@@ -266,7 +266,7 @@ func (e *Encoder) appendBody(dst []byte, t byte, ent *keyspace.Entry, now int64)
 		e.lpb = e.lp.finish()
 		return e.appendBlob(dst, e.lpb), nil
 	case TypeZSet2:
-		z := ent.Obj.(*types.ZSet)
+		z := ent.Obj().(*types.ZSet)
 		dst = AppendLen(dst, uint64(z.Len()))
 		// Greatest first, as Redis: loading then always inserts at the head.
 		z.ForEachReverse(func(m []byte, sc float64) bool {
@@ -276,13 +276,13 @@ func (e *Encoder) appendBody(dst []byte, t byte, ent *keyspace.Entry, now int64)
 		})
 		return dst, nil
 	case TypeHashListpack:
-		h := ent.Obj.(*types.Hash)
+		h := ent.Obj().(*types.Hash)
 		e.lp.reset(e.lpb)
 		h.ForEach(func(f, v []byte) bool { e.lp.append(f); e.lp.append(v); return true })
 		e.lpb = e.lp.finish()
 		return e.appendBlob(dst, e.lpb), nil
 	case TypeHash:
-		h := ent.Obj.(*types.Hash)
+		h := ent.Obj().(*types.Hash)
 		dst = AppendLen(dst, uint64(h.Len()))
 		h.ForEach(func(f, v []byte) bool {
 			dst = e.AppendString(dst, f)
@@ -291,9 +291,9 @@ func (e *Encoder) appendBody(dst []byte, t byte, ent *keyspace.Entry, now int64)
 		})
 		return dst, nil
 	case TypeHashMetadata:
-		return appendHashMetadata(dst, e, ent.Obj.(*types.Hash), now), nil
+		return appendHashMetadata(dst, e, ent.Obj().(*types.Hash), now), nil
 	case TypeStreamListpacks2, TypeStreamListpacks3:
-		return e.appendStream(dst, ent.Obj.(*types.Stream), t)
+		return e.appendStream(dst, ent.Obj().(*types.Stream), t)
 	}
 	return dst, fmt.Errorf("rdb: unexpected type %d", t)
 }

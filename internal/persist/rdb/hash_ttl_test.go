@@ -49,7 +49,7 @@ func TestHashFieldTTLRoundTrip(t *testing.T) {
 			return now + 10 // expires between save and load
 		})
 		e := NewEncoder(Options{Version: 11})
-		ent := &keyspace.Entry{Obj: h}
+		ent := new(keyspace.ObjEntry(h))
 		if typ, _ := e.ValueType(ent); typ != TypeHashMetadata {
 			t.Fatalf("type %d", typ)
 		}
@@ -69,7 +69,7 @@ func TestHashFieldTTLRoundTrip(t *testing.T) {
 			if err := d.readValue(body[0], &got); err != nil {
 				t.Fatal(err)
 			}
-			gh := got.Obj.(*types.Hash)
+			gh := got.Obj().(*types.Hash)
 			g := fieldTTLs(gh)
 			for k, at := range want {
 				live := loadNow == 0 || at == 0 || at > loadNow
@@ -106,7 +106,7 @@ func TestHashListpackExLoad(t *testing.T) {
 		if err := d.readValue(typ, &got); err != nil {
 			t.Fatal(err)
 		}
-		g := fieldTTLs(got.Obj.(*types.Hash))
+		g := fieldTTLs(got.Obj().(*types.Hash))
 		if len(g) != 2 || g["a=1"] != 0 || g["b=2"] != 1800000000000 {
 			t.Fatalf("type %d: %v", typ, g)
 		}

@@ -150,7 +150,7 @@ func TestStringEncodings(t *testing.T) {
 // describe renders an entry's value and encoding for comparisons.
 func describe(ent *keyspace.Entry) string {
 	var parts []string
-	switch o := ent.Obj.(type) {
+	switch o := ent.Obj().(type) {
 	case nil:
 		return "string:" + string(ent.Str())
 	case *types.List:
@@ -201,50 +201,50 @@ func testValues() map[string]*keyspace.Entry {
 
 	l := types.NewList()
 	l.PushBack(lim.List, []byte("a"), []byte("1"), []byte("-70000"))
-	vals["list-lp"] = &keyspace.Entry{Obj: l}
+	vals["list-lp"] = new(keyspace.ObjEntry(l))
 	ql := types.NewList()
 	for i := 0; i < 2000; i++ {
 		ql.PushBack(lim.List, []byte(fmt.Sprintf("element-%d-%s", i, strings.Repeat("z", i%50))))
 	}
-	vals["list-ql"] = &keyspace.Entry{Obj: ql}
+	vals["list-ql"] = new(keyspace.ObjEntry(ql))
 
 	is := types.NewSet([]byte("1"), 4, lim.Set)
 	for _, m := range []string{"1", "-5", "70000", "5000000000"} {
 		is.Add([]byte(m), lim.Set)
 	}
-	vals["set-intset"] = &keyspace.Entry{Obj: is}
+	vals["set-intset"] = new(keyspace.ObjEntry(is))
 	ls := types.NewSet([]byte("a"), 3, lim.Set)
 	for _, m := range []string{"a", "b", "12"} {
 		ls.Add([]byte(m), lim.Set)
 	}
-	vals["set-lp"] = &keyspace.Entry{Obj: ls}
+	vals["set-lp"] = new(keyspace.ObjEntry(ls))
 	hs := types.NewSet([]byte("m"), 300, lim.Set)
 	for i := 0; i < 300; i++ {
 		hs.Add([]byte(fmt.Sprintf("m%d", i)), lim.Set)
 	}
-	vals["set-ht"] = &keyspace.Entry{Obj: hs}
+	vals["set-ht"] = new(keyspace.ObjEntry(hs))
 
 	z := types.NewZSet()
 	for i, m := range []string{"a", "b", "c", "d"} {
 		z.Add([]float64{1, 2.5, -3, 1e100}[i], []byte(m), 0, lim.ZSet)
 	}
-	vals["zset-lp"] = &keyspace.Entry{Obj: z}
+	vals["zset-lp"] = new(keyspace.ObjEntry(z))
 	zs := types.NewZSet()
 	for i := 0; i < 300; i++ {
 		zs.Add(float64(i)/3, []byte(fmt.Sprintf("m%d", i)), 0, lim.ZSet)
 	}
 	zs.Add(math.Inf(-1), []byte("neginf"), 0, lim.ZSet)
-	vals["zset-sl"] = &keyspace.Entry{Obj: zs}
+	vals["zset-sl"] = new(keyspace.ObjEntry(zs))
 
 	h := types.NewHash()
 	h.Set([]byte("f"), []byte("v"), false, 128, 64)
 	h.Set([]byte("n"), []byte("42"), false, 128, 64)
-	vals["hash-lp"] = &keyspace.Entry{Obj: h}
+	vals["hash-lp"] = new(keyspace.ObjEntry(h))
 	hh := types.NewHash()
 	for i := 0; i < 200; i++ {
 		hh.Set([]byte(fmt.Sprintf("f%d", i)), []byte(strings.Repeat("v", i)), false, 128, 64)
 	}
-	vals["hash-ht"] = &keyspace.Entry{Obj: hh}
+	vals["hash-ht"] = new(keyspace.ObjEntry(hh))
 
 	st := types.NewStream()
 	slim := lim.Stream
@@ -265,8 +265,8 @@ func testValues() map[string]*keyspace.Entry {
 		c1.PEL.Insert(id, n)
 	}
 	st.CreateGroup([]byte("empty-group"), types.StreamID{}, -1)
-	vals["stream"] = &keyspace.Entry{Obj: st}
-	vals["stream-empty"] = &keyspace.Entry{Obj: types.NewStream()}
+	vals["stream"] = new(keyspace.ObjEntry(st))
+	vals["stream-empty"] = new(keyspace.ObjEntry(types.NewStream()))
 	return vals
 }
 

@@ -121,7 +121,7 @@ func (g *guard) BeforeWriteAll() {
 			if st.saved {
 				continue
 			}
-			db.ForEachShard(j, true, func(_ int, m map[string]*keyspace.Entry) bool {
+			db.ForEachShard(j, true, func(_ int, m keyspace.ShardKeys) bool {
 				st.out = s.serialize(st.out, i, st, m)
 				return false
 			})
@@ -136,19 +136,20 @@ func (g *guard) BeforeWriteAll() {
 
 // serialize appends shard st's records: pre-images where recorded, current
 // values otherwise. m is the shard's map (its lock is held).
-func (s *Snapshot) serialize(dst []byte, db int, st *shardState, m map[string]*keyspace.Entry) []byte {
-	for k, ent := range m {
+func (s *Snapshot) serialize(dst []byte, db int, st *shardState, m keyspace.ShardKeys) []byte {
+	m.Range(func(k string, ent *keyspace.Entry) bool {
 		if rec, ok := st.pre[k]; ok {
 			dst = append(dst, rec...)
-			continue
+			return true
 		}
 		dst = s.f.AppendKey(dst, db, []byte(k), ent, s.StartMs)
-	}
+		return true
+	})
 	for k, rec := range st.pre {
 		if len(rec) == 0 {
 			continue
 		}
-		if _, ok := m[k]; !ok {
+		if !m.Has(k) {
 			dst = append(dst, rec...)
 		}
 	}
@@ -187,7 +188,7 @@ func (s *Snapshot) Write(out Output) error {
 			} else {
 				db.UnlockShard(j)
 				buf = buf[:0]
-				db.ForEachShard(j, false, func(_ int, m map[string]*keyspace.Entry) bool {
+				db.ForEachShard(j, false, func(_ int, m keyspace.ShardKeys) bool {
 					if !st.saved {
 						buf = s.serialize(buf, i, st, m)
 						st.saved = true

@@ -21,7 +21,7 @@ type textFormat struct{}
 
 func (textFormat) AppendKey(dst []byte, db int, key []byte, ent *keyspace.Entry, now int64) []byte {
 	v := string(ent.Str())
-	if l, ok := ent.Obj.(*types.List); ok {
+	if l, ok := ent.Obj().(*types.List); ok {
 		var parts []string
 		l.ForEach(func(b []byte) bool { parts = append(parts, string(b)); return true })
 		v = "[" + strings.Join(parts, ",") + "]"

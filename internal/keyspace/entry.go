@@ -1,0 +1,208 @@
+package keyspace
+
+import "unsafe"
+
+// Entry is one key's value and metadata, 32 bytes with a single pointer.
+//
+// An entry stored in a shard owns its key: a string entry points at one
+// allocation holding the key followed by the value (and spare capacity
+// for in-place edits); an object entry points at an objBox holding the
+// value and the key. One pointer and one or two heap objects per key keep
+// both the memory per key and the collector's marking work low (a Go map
+// with a key string, an Entry and a value cost three objects and about
+// 35 bytes of map slot per key).
+//
+// An Entry built by StrEntry, ObjEntry and friends is detached: it has no
+// key until DB.Set copies it into a shard. The key bytes of a stored
+// entry are never written again, so key strings handed out by iteration
+// (aliasing them) stay valid for as long as they are referenced.
+type Entry struct {
+	p      unsafe.Pointer // string: key bytes then value; object: *objBox; nil: free slot
+	klen   uint32         // key length plus the flag bits below
+	vlen   uint32         // string value length
+	vcap   uint32         // string value capacity; for objects, boxDetached or 0
+	Access uint32         // LRU clock or LFU word, for OBJECT IDLETIME/FREQ (access.go)
+	Expire int64          // Unix ms; 0 means no TTL
+}
+
+const (
+	flagObj  = 1 << 31 // the entry holds an object (p is an *objBox)
+	flagRaw  = 1 << 30 // string modified in place (APPEND/SETRANGE): encoding "raw"
+	klenMask = 1<<30 - 1
+
+	boxDetached = 1 // vcap of an object entry whose box has no key yet
+)
+
+// objBox holds a non-string value and its key.
+type objBox struct {
+	obj Object
+	key string
+}
+
+// StrEntry returns a detached entry holding the string value b. Set copies
+// the value, so b may alias a request buffer.
+func StrEntry(b []byte) Entry {
+	var e Entry
+	e.SetStr(b)
+	return e
+}
+
+// RawStrEntry returns an entry holding b, encoded "raw" (edited in place).
+func RawStrEntry(b []byte) Entry {
+	e := StrEntry(b)
+	e.klen |= flagRaw
+	return e
+}
+
+// StrEntryTTL returns an entry holding b that expires at expire (Unix ms).
+func StrEntryTTL(b []byte, expire int64) Entry {
+	e := StrEntry(b)
+	e.Expire = expire
+	return e
+}
+
+// ObjEntry returns a detached entry holding o.
+func ObjEntry(o Object) Entry {
+	return Entry{p: unsafe.Pointer(&objBox{obj: o}), klen: flagObj, vcap: boxDetached}
+}
+
+// Obj returns the non-string value, nil for a string.
+func (e *Entry) Obj() Object {
+	if e.klen&flagObj == 0 {
+		return nil
+	}
+	return (*objBox)(e.p).obj
+}
+
+// SetObj replaces the value with o (in a new box: copies of the entry
+// keep the old value).
+func (e *Entry) SetObj(o Object) {
+	key, bound := e.key(), e.p != nil && e.vcap != boxDetached
+	b := &objBox{obj: o}
+	e.vcap = boxDetached
+	if bound {
+		b.key = key
+		e.vcap = 0
+	}
+	e.p = unsafe.Pointer(b)
+	e.vlen = 0
+	e.klen = uint32(len(b.key)) | flagObj
+}
+
+// Str returns the string value (nil for other types). Its capacity is the
+// value's own: in-place edits may append within it, then call SetStr with
+// the result.
+func (e *Entry) Str() []byte {
+	if e.klen&flagObj != 0 || e.p == nil {
+		return nil
+	}
+	k := e.klen & klenMask
+	return unsafe.Slice((*byte)(unsafe.Add(e.p, k)), e.vcap)[:e.vlen]
+}
+
+// SetStr stores b as the string value (nil as ""). A slice that
+// extends the current value in place (append within Str's capacity) is
+// recorded without copying; a stored entry copies any other slice next to
+// its key, and a detached one adopts b.
+func (e *Entry) SetStr(b []byte) {
+	raw := e.klen & flagRaw
+	if e.klen&flagObj == 0 && e.p != nil {
+		k := e.klen & klenMask
+		if unsafe.Pointer(unsafe.SliceData(b)) == unsafe.Add(e.p, k) && cap(b) <= int(e.vcap) {
+			e.vlen = uint32(len(b))
+			return
+		}
+		if k > 0 {
+			e.setKeyValue(unsafe.Slice((*byte)(e.p), k), b, cap(b))
+			e.klen |= raw
+			return
+		}
+	}
+	if cap(b) == 0 {
+		b = emptyStr[:0]
+	}
+	e.p = unsafe.Pointer(unsafe.SliceData(b))
+	e.klen = raw
+	e.vlen = uint32(len(b))
+	e.vcap = uint32(min(cap(b), 1<<32-1))
+}
+
+// setKeyValue points e at a new allocation holding key then value, with
+// room for a value of valCap bytes (at least; the allocator's size class
+// is used in full).
+func (e *Entry) setKeyValue(key, value []byte, valCap int) {
+	n := len(key) + max(valCap, len(value))
+	buf := make([]byte, n, max(allocSize(n), 1))
+	copy(buf, key)
+	copy(buf[len(key):], value)
+	e.p = unsafe.Pointer(unsafe.SliceData(buf))
+	e.klen = uint32(len(key))
+	e.vlen = uint32(len(value))
+	e.vcap = uint32(min(cap(buf)-len(key), 1<<32-1))
+}
+
+// emptyStr backs empty non-nil values ("" differs from no value).
+var emptyStr = make([]byte, 1)
+
+// Raw reports whether the string was modified in place (OBJECT ENCODING raw).
+func (e *Entry) Raw() bool { return e.klen&flagRaw != 0 }
+
+// SetRaw marks the string as modified in place, or not.
+func (e *Entry) SetRaw(raw bool) {
+	if raw {
+		e.klen |= flagRaw
+	} else {
+		e.klen &^= flagRaw
+	}
+}
+
+// Type returns the Redis type name of the entry.
+func (e *Entry) Type() string {
+	if o := e.Obj(); o != nil {
+		return o.Type()
+	}
+	return "string"
+}
+
+// key returns a stored entry's key ("" for a detached one). The string
+// aliases the entry's key bytes, which are immutable.
+func (e *Entry) key() string {
+	if e.klen&flagObj != 0 {
+		if e.vcap == boxDetached {
+			return ""
+		}
+		return (*objBox)(e.p).key
+	}
+	if e.p == nil {
+		return ""
+	}
+	return unsafe.String((*byte)(e.p), e.klen&klenMask)
+}
+
+// bind returns v as stored under key: a string value is copied next to
+// the key, an object gets a box holding the key (a detached box is
+// adopted).
+func bind(key []byte, v *Entry) Entry {
+	out := Entry{Access: v.Access, Expire: v.Expire}
+	if v.klen&flagObj != 0 {
+		b := (*objBox)(v.p)
+		if v.vcap == boxDetached {
+			b.key = string(key)
+			// The caller's copy still says detached; binding the same
+			// detached entry twice would share the box, which no caller does.
+		} else {
+			b = &objBox{obj: b.obj, key: string(key)}
+		}
+		out.p = unsafe.Pointer(b)
+		out.klen = uint32(len(key)) | flagObj
+		return out
+	}
+	val := v.Str()
+	vc := len(val)
+	if v.klen&flagRaw != 0 {
+		vc = int(v.vcap) // edited in place: keep the room it was given
+	}
+	out.setKeyValue(key, val, vc)
+	out.klen |= v.klen & flagRaw
+	return out
+}

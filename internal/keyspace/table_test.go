@@ -1,0 +1,215 @@
+package keyspace
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"testing"
+
+	"github.com/redwingdb/redwing/internal/clock"
+)
+
+type tblObj struct{ n int }
+
+func (tblObj) Type() string     { return "list" }
+func (tblObj) Encoding() string { return "quicklist" }
+
+type tblModel struct {
+	str    string
+	obj    int // >0: an object with n == obj
+	expire int64
+}
+
+// TestTableAgainstModel drives one database (few shards in use, so that
+// tables grow, shrink and reuse entries) with random writes, overwrites,
+// TTL changes and deletions, and checks every key, the counters and
+// iteration against a map.
+func TestTableAgainstModel(t *testing.T) {
+	ks := New(1, clock.NewFake(1_700_000_000_000))
+	db := ks.DB(0)
+	model := map[string]tblModel{}
+	r := rand.New(rand.NewPCG(7, 11))
+	keyOf := func() string {
+		// Sizes from empty to long keys; a small space so keys are reused.
+		n := r.IntN(3000)
+		if n%97 == 0 {
+			return ""
+		}
+		return "k" + strconv.Itoa(n) + string(make([]byte, n%40))
+	}
+	for step := 0; step < 200_000; step++ {
+		k := keyOf()
+		kb := []byte(k)
+		switch op := r.IntN(10); {
+		case op < 4: // string write, sometimes growing in place
+			v := strconv.Itoa(step) + string(make([]byte, r.IntN(50)))
+			var exp int64
+			if r.IntN(3) == 0 {
+				exp = 4_000_000_000_000 + int64(step)
+			}
+			e := StrEntryTTL([]byte(v), exp)
+			if r.IntN(4) == 0 {
+				e = RawStrEntry([]byte(v))
+				e.Expire = exp
+			}
+			db.Set(kb, e)
+			model[k] = tblModel{str: v, expire: exp}
+		case op < 5: // object write
+			db.Set(kb, ObjEntry(tblObj{step + 1}))
+			model[k] = tblModel{obj: step + 1}
+		case op < 7:
+			ok := db.Delete(kb)
+			_, want := model[k]
+			if ok != want {
+				t.Fatalf("step %d: Delete(%q) = %v, want %v", step, k, ok, want)
+			}
+			delete(model, k)
+		case op < 8: // TTL change
+			e := db.Lookup(kb)
+			m, ok := model[k]
+			if (e != nil) != ok {
+				t.Fatalf("step %d: Lookup(%q) found=%v, model %v", step, k, e != nil, ok)
+			}
+			if ok {
+				var exp int64
+				if r.IntN(2) == 0 {
+					exp = 5_000_000_000_000 + int64(step)
+				}
+				db.SetExpire(kb, e, exp)
+				m.expire = exp
+				model[k] = m
+			}
+		case op < 9: // append in place
+			e := db.Lookup(kb)
+			if e != nil && e.Obj() == nil {
+				add := strconv.Itoa(step)
+				if len(e.Str())+len(add) <= cap(e.Str()) {
+					e.SetStr(append(e.Str(), add...))
+				} else {
+					e.SetStr(append(append([]byte(nil), e.Str()...), add...))
+				}
+				m := model[k]
+				m.str += add
+				model[k] = m
+			}
+		default:
+			e := db.Peek(kb)
+			checkEntry(t, step, k, e, model)
+		}
+		if step%20_000 == 0 {
+			checkAll(t, db, model)
+		}
+	}
+	checkAll(t, db, model)
+	for k := range model {
+		db.Delete([]byte(k))
+	}
+	if db.Size() != 0 || db.Expires() != 0 {
+		t.Fatalf("emptied: Size %d Expires %d", db.Size(), db.Expires())
+	}
+	for i := range db.shards {
+		if sh := &db.shards[i]; sh.t.chunks != nil || sh.t.idx.slots != nil {
+			t.Fatalf("shard %d keeps its table after its last key went", i)
+		}
+	}
+}
+
+func checkEntry(t *testing.T, step int, k string, e *Entry, model map[string]tblModel) {
+	t.Helper()
+	m, ok := model[k]
+	if (e != nil) != ok {
+		t.Fatalf("step %d: %q found=%v, model %v", step, k, e != nil, ok)
+	}
+	if !ok {
+		return
+	}
+	if e.key() != k {
+		t.Fatalf("step %d: entry of %q has key %q", step, k, e.key())
+	}
+	if m.obj > 0 {
+		if o, _ := e.Obj().(tblObj); o.n != m.obj {
+			t.Fatalf("step %d: %q holds %v, want object %d", step, k, e.Obj(), m.obj)
+		}
+	} else if e.Obj() != nil || string(e.Str()) != m.str {
+		t.Fatalf("step %d: %q = %q, want %q", step, k, e.Str(), m.str)
+	}
+	if e.Expire != m.expire {
+		t.Fatalf("step %d: %q expires %d, want %d", step, k, e.Expire, m.expire)
+	}
+}
+
+func checkAll(t *testing.T, db *DB, model map[string]tblModel) {
+	t.Helper()
+	keys, vol := expCount(db)
+	wantVol := 0
+	for k, m := range model {
+		checkEntry(t, -1, k, db.Peek([]byte(k)), model)
+		if m.expire != 0 {
+			wantVol++
+		}
+	}
+	if keys != int64(len(model)) || db.Size() != keys || vol != int64(wantVol) || db.Expires() != vol {
+		t.Fatalf("%d keys (Size %d), %d volatile (Expires %d); model %d, %d", keys, db.Size(), vol, db.Expires(), len(model), wantVol)
+	}
+	seen := map[string]bool{}
+	db.ForEachShard(0, false, func(_ int, m ShardKeys) bool {
+		m.Range(func(k string, _ *Entry) bool {
+			if seen[k] {
+				t.Fatalf("iteration shows %q twice", k)
+			}
+			seen[k] = true
+			if !m.Has(k) {
+				t.Fatalf("Has(%q) false for an iterated key", k)
+			}
+			return true
+		})
+		return true
+	})
+	if len(seen) != len(model) {
+		t.Fatalf("iteration shows %d keys, model has %d", len(seen), len(model))
+	}
+}
+
+// TestOAIndexDeleteKeepsProbes fills a small index with colliding tags and
+// deletes in random order: every remaining value stays reachable from its
+// home slot (backward-shift deletion).
+func TestOAIndexDeleteKeepsProbes(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for round := 0; round < 200; round++ {
+		var x oaIndex
+		vals := map[uint32]uint32{} // value -> tag
+		for i := uint32(1); i <= uint32(5+r.IntN(200)); i++ {
+			tag := uint32(r.IntN(16)) | uint32(r.IntN(4))<<28 // crowd a few homes, wrap the end
+			x.insert(uint64(tag)<<32 | uint64(i))
+			vals[i] = tag
+		}
+		for v, tag := range vals {
+			slot := probe(&x, tag, v)
+			if slot < 0 {
+				t.Fatalf("round %d: value %d unreachable", round, v)
+			}
+			x.deleteAt(slot)
+			delete(vals, v)
+			for w, tg := range vals {
+				if probe(&x, tg, w) < 0 {
+					t.Fatalf("round %d: value %d lost after deleting %d", round, w, v)
+				}
+			}
+		}
+		if x.n != 0 || x.slots != nil {
+			t.Fatalf("round %d: %d left", round, x.n)
+		}
+	}
+}
+
+func probe(x *oaIndex, tag, v uint32) int {
+	mask := len(x.slots) - 1
+	for i := int(tag) & mask; ; i = (i + 1) & mask {
+		s := x.slots[i]
+		if s == 0 {
+			return -1
+		}
+		if uint32(s) == v {
+			return i
+		}
+	}
+}
