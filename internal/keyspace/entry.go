@@ -2,22 +2,22 @@ package keyspace
 
 import "unsafe"
 
-// Entry is one key's value and metadata, 32 bytes with a single pointer.
+// Entry is one key's value and metadata, 32 bytes with one pointer.
 //
-// An entry stored in a shard owns its key: a string entry points at one
-// allocation holding the key followed by the value (and spare capacity
-// for in-place edits); an object entry points at an objBox holding the
-// value and the key. One pointer and one or two heap objects per key keep
-// both the memory per key and the collector's marking work low (a Go map
-// with a key string, an Entry and a value cost three objects and about
-// 35 bytes of map slot per key).
+// An entry stored in a shard owns its key. A string entry's key and value
+// sit together, most often in a record of the shard's arena (arena.go:
+// pages of bytes shared by many keys), otherwise (large values, values
+// regrown by in-place edits) in one allocation of their own; an object
+// entry points at an objBox holding the value and the key. With no heap
+// object of its own per small string, a collection marks a few thousand
+// pages instead of millions of objects.
 //
 // An Entry built by StrEntry, ObjEntry and friends is detached: it has no
 // key until DB.Set copies it into a shard. The key bytes of a stored
 // entry are never written again, so key strings handed out by iteration
 // (aliasing them) stay valid for as long as they are referenced.
 type Entry struct {
-	p      unsafe.Pointer // string: key bytes then value; object: *objBox; nil: free slot
+	p      unsafe.Pointer // string: key bytes then value (in the arena or not); object: *objBox
 	klen   uint32         // key length plus the flag bits below
 	vlen   uint32         // string value length
 	vcap   uint32         // string value capacity; for objects, boxDetached or 0
@@ -26,12 +26,20 @@ type Entry struct {
 }
 
 const (
-	flagObj  = 1 << 31 // the entry holds an object (p is an *objBox)
-	flagRaw  = 1 << 30 // string modified in place (APPEND/SETRANGE): encoding "raw"
-	klenMask = 1<<30 - 1
+	flagObj   = 1 << 31   // the entry holds an object (p is an *objBox)
+	flagRaw   = 1 << 30   // string modified in place (APPEND/SETRANGE): encoding "raw"
+	flagArena = 1 << 29   // the string's record is in its shard's arena
+	klenMask  = 1<<29 - 1 // keys up to 512 MB - 1
 
 	boxDetached = 1 // vcap of an object entry whose box has no key yet
 )
+
+// base returns the start of a string entry's key bytes (its value follows
+// them), nil when it has none.
+func (e *Entry) base() unsafe.Pointer { return e.p }
+
+// free reports whether e is an unused slot of its table.
+func (e *Entry) free() bool { return e.p == nil }
 
 // objBox holds a non-string value and its key.
 type objBox struct {
@@ -77,7 +85,7 @@ func (e *Entry) Obj() Object {
 // SetObj replaces the value with o (in a new box: copies of the entry
 // keep the old value).
 func (e *Entry) SetObj(o Object) {
-	key, bound := e.key(), e.p != nil && e.vcap != boxDetached
+	key, bound := e.key(), !e.free() && (e.klen&flagObj == 0 || e.vcap != boxDetached)
 	b := &objBox{obj: o}
 	e.vcap = boxDetached
 	if bound {
@@ -93,11 +101,15 @@ func (e *Entry) SetObj(o Object) {
 // value's own: in-place edits may append within it, then call SetStr with
 // the result.
 func (e *Entry) Str() []byte {
-	if e.klen&flagObj != 0 || e.p == nil {
+	if e.klen&flagObj != 0 {
+		return nil
+	}
+	b := e.base()
+	if b == nil {
 		return nil
 	}
 	k := e.klen & klenMask
-	return unsafe.Slice((*byte)(unsafe.Add(e.p, k)), e.vcap)[:e.vlen]
+	return unsafe.Slice((*byte)(unsafe.Add(b, k)), e.vcap)[:e.vlen]
 }
 
 // SetStr stores b as the string value (nil as ""). A slice that
@@ -106,14 +118,16 @@ func (e *Entry) Str() []byte {
 // its key, and a detached one adopts b.
 func (e *Entry) SetStr(b []byte) {
 	raw := e.klen & flagRaw
-	if e.klen&flagObj == 0 && e.p != nil {
+	if base := e.base(); e.klen&flagObj == 0 && base != nil {
 		k := e.klen & klenMask
-		if unsafe.Pointer(unsafe.SliceData(b)) == unsafe.Add(e.p, k) && cap(b) <= int(e.vcap) {
+		if unsafe.Pointer(unsafe.SliceData(b)) == unsafe.Add(base, k) && cap(b) <= int(e.vcap) {
 			e.vlen = uint32(len(b))
 			return
 		}
 		if k > 0 {
-			e.setKeyValue(unsafe.Slice((*byte)(e.p), k), b, cap(b))
+			// Out of the arena (an entry cannot reach its shard's): the
+			// record left behind is reclaimed by a later compaction.
+			e.setKeyValue(unsafe.Slice((*byte)(base), k), b, cap(b))
 			e.klen |= raw
 			return
 		}
@@ -173,16 +187,17 @@ func (e *Entry) key() string {
 		}
 		return (*objBox)(e.p).key
 	}
-	if e.p == nil {
+	b := e.base()
+	if b == nil {
 		return ""
 	}
-	return unsafe.String((*byte)(e.p), e.klen&klenMask)
+	return unsafe.String((*byte)(b), e.klen&klenMask)
 }
 
 // bind returns v as stored under key: a string value is copied next to
-// the key, an object gets a box holding the key (a detached box is
-// adopted).
-func bind(key []byte, v *Entry) Entry {
+// the key (in arena a when the record is small enough and a is not nil),
+// an object gets a box holding the key (a detached box is adopted).
+func bind(a *arena, key []byte, v *Entry) Entry {
 	out := Entry{Access: v.Access, Expire: v.Expire}
 	if v.klen&flagObj != 0 {
 		b := (*objBox)(v.p)
@@ -202,7 +217,18 @@ func bind(key []byte, v *Entry) Entry {
 	if v.klen&flagRaw != 0 {
 		vc = int(v.vcap) // edited in place: keep the room it was given
 	}
-	out.setKeyValue(key, val, vc)
+	if n := len(key) + vc; a != nil && n <= arenaMaxRecord {
+		size := align8(n)
+		rec := a.alloc(size)
+		copy(rec, key)
+		copy(rec[len(key):], val)
+		out.p = unsafe.Pointer(unsafe.SliceData(rec))
+		out.klen = uint32(len(key)) | flagArena
+		out.vlen = uint32(len(val))
+		out.vcap = uint32(size - len(key))
+	} else {
+		out.setKeyValue(key, val, vc)
+	}
 	out.klen |= v.klen & flagRaw
 	return out
 }

@@ -101,7 +101,7 @@ func TestEvictionPolicies(t *testing.T) {
 			keys0 := ks.DB(0).Size() + ks.DB(1).Size()
 			// Ask for about a sixth of the keys' memory back (a third of the
 			// volatile ones).
-			ent := bind([]byte("k1234"), new(StrEntry(make([]byte, 64))))
+			ent := bind(nil, []byte("k1234"), new(StrEntry(make([]byte, 64))))
 			perKey := keyCost(&ent)
 			used := UsedMemory()
 			max := used - uint64(perKey)*uint64(keys0)/6
@@ -197,7 +197,7 @@ func TestEvictionFailures(t *testing.T) {
 func TestEvictionTenacity(t *testing.T) {
 	const n = 20000
 	ks, h := evKS(t, n)
-	ent := bind([]byte("k1234"), new(StrEntry(make([]byte, 64))))
+	ent := bind(nil, []byte("k1234"), new(StrEntry(make([]byte, 64))))
 	perKey := keyCost(&ent)
 	max := UsedMemory() - uint64(perKey)*n/2
 	s := evSettings(AllKeysLRU, max)

@@ -74,12 +74,15 @@ type Keyspace struct {
 	// LazyExpire can be turned off (DEBUG SET-ACTIVE-EXPIRE does the same for active expiry).
 	ActiveExpire atomic.Bool
 
+	arenaDead *atomic.Int64 // dead bytes in this keyspace's arenas (arena.go)
+
 	mem memState // eviction, access tracking policy, lazyfree (evict.go, lazyfree.go)
 }
 
 // New creates a keyspace with n databases.
 func New(n int, clk clock.Clock) *Keyspace {
 	ks := &Keyspace{Clock: clk, Hooks: nopHooks{}, seed: maphash.MakeSeed()}
+	ks.arenaDead = newDeadCounter(ks)
 	ks.ActiveExpire.Store(true)
 	ks.dbs = make([]*DB, n)
 	for i := range ks.dbs {
@@ -89,7 +92,11 @@ func New(n int, clk clock.Clock) *Keyspace {
 }
 
 func (ks *Keyspace) newDB(id int) *DB {
-	return &DB{ID: id, ks: ks}
+	db := &DB{ID: id, ks: ks}
+	for i := range db.shards {
+		db.shards[i].t.a.acct = ks.arenaDead
+	}
+	return db
 }
 
 // TickLRUClock refreshes the coarse clock used for access stamps; the
@@ -291,14 +298,16 @@ func (db *DB) Set(key []byte, v Entry) *Entry {
 			sh.t.addVolatile(ei)
 			db.exps.Add(1)
 		}
-		if old.klen&flagObj == 0 && v.klen&flagObj == 0 && v.vlen <= old.vcap && v.p != old.p {
+		if old.klen&flagObj == 0 && v.klen&flagObj == 0 && v.vlen <= old.vcap && v.base() != old.base() {
 			val := v.Str()
-			copy(unsafe.Slice((*byte)(unsafe.Add(old.p, old.klen&klenMask)), old.vcap), val)
+			copy(unsafe.Slice((*byte)(unsafe.Add(old.base(), old.klen&klenMask)), old.vcap), val)
 			old.vlen = uint32(len(val))
 			old.klen = old.klen&^flagRaw | v.klen&flagRaw
 			old.Access, old.Expire = v.Access, v.Expire
 		} else {
-			*old = bind(key, &v)
+			sh.t.a.addDead(recordSize(old))
+			*old = bind(&sh.t.a, key, &v)
+			sh.t.reclaim()
 		}
 		if v.Access == 0 {
 			db.ks.stampNew(old, prev) // evict.go
@@ -307,7 +316,7 @@ func (db *DB) Set(key []byte, v Entry) *Entry {
 		return old
 	}
 	fp := sh.t.footprint()
-	e, _ := sh.t.add(tag, bind(key, &v))
+	e, _ := sh.t.add(tag, bind(&sh.t.a, key, &v))
 	if v.Access == 0 {
 		db.ks.stampNew(e, 0) // evict.go
 	}
@@ -369,7 +378,7 @@ func (db *DB) Modified(key []byte) {
 func (db *DB) Flush() {
 	db.ks.Hooks.DBFlushed(db.ID, -1)
 	for i := range db.shards {
-		db.shards[i].t = table{}
+		db.shards[i].t.reset()
 	}
 	db.keys.Store(0)
 	db.exps.Store(0)
@@ -500,6 +509,30 @@ func (db *DB) RandomKey(locked bool) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// MaintainArenas visits n shards from *cursor (across databases) and
+// compacts the string arenas that are at least half dead (arena.go). The
+// server's cron calls it: no command is running on a shard it holds.
+func (ks *Keyspace) MaintainArenas(cursor *int, n int) {
+	ks.world.RLock()
+	defer ks.world.RUnlock()
+	total := len(ks.dbs) * NumShards
+	for i := 0; i < n && i < total; i++ {
+		pos := *cursor % total
+		*cursor = (pos + 1) % total
+		db := ks.dbs[pos/NumShards]
+		if db.mem.Load() == 0 {
+			continue // never written, or flushed
+		}
+		sh := &db.shards[pos%NumShards]
+		sh.mu.Lock()
+		fp := sh.t.footprint()
+		if sh.t.maintain() {
+			db.addMem(sh.t.footprint() - fp)
+		}
+		sh.mu.Unlock()
+	}
 }
 
 // ActiveExpireCycle samples keys with a TTL and removes expired ones, as

@@ -84,6 +84,7 @@ func recordGC() {
 		// No collection yet: all heap objects are the best figure.
 		live = int64(gcSamples[1].Value.Uint64())
 	}
+	live -= arenaDead.Load() // freed in the estimate's view (arena.go)
 	var cycle uint64
 	if gcSamples[2].Value.Kind() == metrics.KindUint64 {
 		cycle = gcSamples[2].Value.Uint64()
@@ -198,10 +199,13 @@ func objectCost(o Object) int64 {
 }
 
 // keyCost estimates the heap bytes of a stored entry's own allocations
-// (the table's chunks and indexes are counted by footprint).
+// (the table's chunks, indexes and arena are counted by footprint).
 func keyCost(e *Entry) int64 {
 	if o := e.Obj(); o != nil {
 		return boxCost + int64(allocSize(int(e.klen&klenMask))) + objectCost(o)
+	}
+	if e.klen&flagArena != 0 {
+		return 0 // in its arena's pages (table.footprint)
 	}
 	return int64(allocSize(int(e.klen&klenMask + e.vcap)))
 }

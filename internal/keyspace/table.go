@@ -15,6 +15,7 @@ import "unsafe"
 const chunkLen = 32 // entries per chunk: 1 KiB
 
 type table struct {
+	a      arena // string records (arena.go)
 	idx    oaIndex
 	vol    oaIndex
 	chunks []*[chunkLen]Entry
@@ -22,14 +23,20 @@ type table struct {
 	free   uint32 // 1 + the first free entry (a list linked through Expire); 0: none
 }
 
-// footprint returns the heap bytes of the table's own structures (chunks
-// and indexes), for memory accounting.
+// footprint returns the heap bytes of the table's own structures (chunks,
+// indexes and the arena's live part), for memory accounting.
 func (t *table) footprint() int64 {
-	return int64(len(t.chunks))*int64(allocSize(chunkLen*int(entrySize))) +
+	return t.a.size - t.a.dead + int64(len(t.chunks))*int64(allocSize(chunkLen*int(entrySize))) +
 		int64(allocSize(cap(t.chunks)*8)+allocSize(len(t.idx.slots)*8)+allocSize(len(t.vol.slots)*8))
 }
 
 const entrySize = unsafe.Sizeof(Entry{})
+
+// reset empties the table.
+func (t *table) reset() {
+	t.a.reset()
+	*t = table{a: t.a}
+}
 
 // at returns entry i.
 func (t *table) at(i uint32) *Entry { return &t.chunks[i/chunkLen][i%chunkLen] }
@@ -88,11 +95,13 @@ func (t *table) remove(slot int, ei uint32) Entry {
 		t.removeVolatile(ei)
 	}
 	if t.idx.n == 0 {
-		*t = table{} // empty: give everything back
+		t.reset() // empty: give everything back
 		return old
 	}
+	t.a.addDead(recordSize(&old))
 	*e = Entry{Expire: int64(t.free)}
 	t.free = ei + 1
+	t.reclaim() // after freeing e: compaction walks the stored entries
 	return old
 }
 
@@ -126,7 +135,7 @@ func (t *table) each(fn func(ei uint32, e *Entry) bool) {
 			if base+uint32(j) >= t.used {
 				return
 			}
-			if c[j].p != nil && !fn(base+uint32(j), &c[j]) {
+			if !c[j].free() && !fn(base+uint32(j), &c[j]) {
 				return
 			}
 		}
@@ -158,7 +167,7 @@ func (t *table) storedFrom(dst []uint32, start, max int) []uint32 {
 	}
 	for n := uint32(0); n < t.used && max > 0; n++ {
 		ei := (uint32(start) + n) % t.used
-		if t.at(ei).p != nil {
+		if !t.at(ei).free() {
 			dst = append(dst, ei)
 			max--
 		}

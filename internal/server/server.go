@@ -452,7 +452,7 @@ func (s *Server) cron() {
 	if hz <= 0 {
 		hz = 10
 	}
-	cursor := 0
+	cursor, arenas := 0, 0
 	s.KS.TickLRUClock()
 	s.every(time.Second/time.Duration(hz), func() {
 		s.KS.TickLRUClock()
@@ -463,6 +463,7 @@ func (s *Server) cron() {
 				break
 			}
 		}
+		s.KS.MaintainArenas(&arenas, 512)
 		s.Eng.FlushTrackingBroadcasts()
 	})
 }
