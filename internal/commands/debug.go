@@ -375,7 +375,10 @@ func debugPopulate(c *engine.Ctx) {
 		prefix = string(c.Argv[3])
 	}
 	c.NoPropagate() // as Redis: populated keys are not replicated
-	var kb, vb []byte
+	var kb, vb, sized []byte
+	if size > 0 {
+		sized = make([]byte, size)
+	}
 	for j := int64(0); j < keys; j++ {
 		kb = append(append(kb[:0], prefix...), ':')
 		kb = strconv.AppendInt(kb, j, 10)
@@ -386,14 +389,13 @@ func debugPopulate(c *engine.Ctx) {
 			continue
 		}
 		vb = strconv.AppendInt(append(vb[:0], "value:"...), j, 10)
-		var val []byte
-		if size == 0 {
-			val = append([]byte(nil), vb...)
-		} else {
-			val = make([]byte, size)
-			copy(val, vb)
+		val := vb
+		if size > 0 {
+			clear(sized)
+			copy(sized, vb)
+			val = sized
 		}
-		c.DB.Set(kb, keyspace.StrEntry(val))
+		c.DB.Set(kb, keyspace.StrEntry(val)) // Set copies the value
 		c.Modified(kb)
 	}
 	c.W.OK()
