@@ -112,8 +112,12 @@ func recordSize(e *Entry) int64 {
 	return int64(e.klen&klenMask + e.vcap)
 }
 
+// arenaCompactions counts compactions (tests).
+var arenaCompactions atomic.Int64
+
 // compact copies the live records of table t into fresh pages.
 func (t *table) compact() {
+	arenaCompactions.Add(1)
 	live := int64(0)
 	t.each(func(_ uint32, e *Entry) bool {
 		live += recordSize(e)

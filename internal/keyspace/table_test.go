@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"testing"
+	"unsafe"
 
 	"github.com/redwingdb/redwing/internal/clock"
 )
@@ -24,24 +25,44 @@ type tblModel struct {
 // TTL changes and deletions, and checks every key, the counters and
 // iteration against a map.
 func TestTableAgainstModel(t *testing.T) {
+	runTableModel(t, 3000, 50, 200_000, 0)
+}
+
+// TestArenaAgainstModel is the same with larger values (some above the
+// arena's record limit) and enough keys per shard that arenas compact,
+// inline and from MaintainArenas, checking the arenas' bookkeeping.
+func TestArenaAgainstModel(t *testing.T) {
+	before := arenaCompactions.Load()
+	runTableModel(t, 60_000, 700, 400_000, 5_000)
+	if n := arenaCompactions.Load() - before; n < 100 {
+		t.Fatalf("only %d arena compactions: the test does not exercise them", n)
+	}
+}
+
+func runTableModel(t *testing.T, keySpace, maxVal, steps, maintainEvery int) {
 	ks := New(1, clock.NewFake(1_700_000_000_000))
 	db := ks.DB(0)
 	model := map[string]tblModel{}
 	r := rand.New(rand.NewPCG(7, 11))
 	keyOf := func() string {
 		// Sizes from empty to long keys; a small space so keys are reused.
-		n := r.IntN(3000)
+		n := r.IntN(keySpace)
 		if n%97 == 0 {
 			return ""
 		}
 		return "k" + strconv.Itoa(n) + string(make([]byte, n%40))
 	}
-	for step := 0; step < 200_000; step++ {
+	cursor := 0
+	for step := 0; step < steps; step++ {
+		if maintainEvery > 0 && step%maintainEvery == 0 {
+			ks.MaintainArenas(&cursor, NumShards/4)
+			checkArenas(t, db)
+		}
 		k := keyOf()
 		kb := []byte(k)
 		switch op := r.IntN(10); {
 		case op < 4: // string write, sometimes growing in place
-			v := strconv.Itoa(step) + string(make([]byte, r.IntN(50)))
+			v := strconv.Itoa(step) + string(make([]byte, r.IntN(maxVal)))
 			var exp int64
 			if r.IntN(3) == 0 {
 				exp = 4_000_000_000_000 + int64(step)
@@ -100,6 +121,7 @@ func TestTableAgainstModel(t *testing.T) {
 		}
 	}
 	checkAll(t, db, model)
+	checkArenas(t, db)
 	for k := range model {
 		db.Delete([]byte(k))
 	}
@@ -110,6 +132,41 @@ func TestTableAgainstModel(t *testing.T) {
 		if sh := &db.shards[i]; sh.t.chunks != nil || sh.t.idx.slots != nil {
 			t.Fatalf("shard %d keeps its table after its last key went", i)
 		}
+	}
+}
+
+// checkArenas checks that every arena record lies in a page of its shard's
+// arena (compaction moved them all) and that the dead count never exceeds
+// what is not live.
+func checkArenas(t *testing.T, db *DB) {
+	t.Helper()
+	for i := range db.shards {
+		sh := &db.shards[i]
+		a := &sh.t.a
+		live := int64(0)
+		sh.t.each(func(_ uint32, e *Entry) bool {
+			n := recordSize(e)
+			if n == 0 {
+				return true
+			}
+			live += n
+			p := uintptr(e.p)
+			in := false
+			for _, pg := range a.pages {
+				b := uintptr(unsafe.Pointer(unsafe.SliceData(pg)))
+				in = in || p >= b && p+uintptr(n) <= b+uintptr(len(pg))
+			}
+			if !in {
+				t.Fatalf("shard %d: record of %q is outside its arena", i, e.key())
+			}
+			return true
+		})
+		if a.dead < 0 || live > a.used-a.dead {
+			t.Fatalf("shard %d: %d live record bytes, arena used %d dead %d", i, live, a.used, a.dead)
+		}
+	}
+	if d := db.ks.arenaDead.Load(); d < 0 {
+		t.Fatalf("keyspace dead arena bytes %d", d)
 	}
 }
 
