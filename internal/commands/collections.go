@@ -32,12 +32,14 @@ const (
 	setMaxValueP
 	streamMaxBytesP
 	streamMaxEntriesP
+	zsetMaxEntriesP
+	zsetMaxValueP
 	numHotParams
 )
 
 var hotParamNames = [numHotParams]string{"hash-max-listpack-entries", "hash-max-listpack-value",
 	"list-max-listpack-size", "set-max-intset-entries", "set-max-listpack-entries", "set-max-listpack-value",
-	"stream-node-max-bytes", "stream-node-max-entries"}
+	"stream-node-max-bytes", "stream-node-max-entries", "zset-max-listpack-entries", "zset-max-listpack-value"}
 
 type hotParamsKey struct{}
 

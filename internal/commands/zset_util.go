@@ -287,12 +287,9 @@ func zsParseLex(min, max []byte) (types.ZLexSpec, bool) {
 
 // zsLimits returns the zset-max-listpack-* thresholds.
 func zsLimits(c *engine.Ctx) types.ZLimits {
-	if c.E.Cfg == nil {
-		return types.ZLimits{Entries: 128, Value: 64}
-	}
 	return types.ZLimits{
-		Entries: zsClampInt(c.E.Cfg.Int("zset-max-listpack-entries")),
-		Value:   zsClampInt(c.E.Cfg.Int("zset-max-listpack-value")),
+		Entries: zsClampInt(int64(cfgInt(c, zsetMaxEntriesP, 128))),
+		Value:   zsClampInt(int64(cfgInt(c, zsetMaxValueP, 64))),
 	}
 }
 
