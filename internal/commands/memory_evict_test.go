@@ -254,9 +254,24 @@ func TestLazyfreeInfo(t *testing.T) {
 	x.do(args...)
 	x.expect(":1\r\n", "DEL", "big")
 	x.expect("+OK\r\n", "CONFIG", "SET", "lazyfree-lazy-user-del", "no")
+	// An overwritten value is a server-side deletion (dbSetValue).
+	x.do(args...)
+	x.expect("+OK\r\n", "SET", "big", "x")
+	if v := infoField(x, "memory", "lazyfreed_objects"); v != "2" {
+		t.Errorf("lazyfreed_objects %s after SET over a set without lazyfree-lazy-server-del", v)
+	}
+	x.expect("+OK\r\n", "CONFIG", "SET", "lazyfree-lazy-server-del", "yes")
+	x.do("DEL", "big")
+	x.do(args...)
+	x.expect("+OK\r\n", "SET", "big", "x")
+	x.expect("+OK\r\n", "CONFIG", "SET", "lazyfree-lazy-server-del", "no")
+	if v := infoField(x, "memory", "lazyfreed_objects"); v != "3" {
+		t.Errorf("lazyfreed_objects %s after SET over a 200-member set with lazyfree-lazy-server-del", v)
+	}
+	x.do("DEL", "big")
 	memFill(x, "k", 10, false)
 	x.expect("+OK\r\n", "FLUSHALL", "ASYNC")
-	if v := infoField(x, "memory", "lazyfreed_objects"); v != "12" {
+	if v := infoField(x, "memory", "lazyfreed_objects"); v != "13" {
 		t.Errorf("lazyfreed_objects %s after FLUSHALL ASYNC of 10 keys", v)
 	}
 	if v := infoField(x, "memory", "lazyfree_pending_objects"); v != "0" {
@@ -268,7 +283,7 @@ func TestLazyfreeInfo(t *testing.T) {
 	x.expect("+OK\r\n", "CONFIG", "SET", "lazyfree-lazy-user-flush", "no")
 	memFill(x, "k", 3, false)
 	x.expect("+OK\r\n", "FLUSHDB", "SYNC")
-	if v := infoField(x, "memory", "lazyfreed_objects"); v != "15" {
+	if v := infoField(x, "memory", "lazyfreed_objects"); v != "16" {
 		t.Errorf("lazyfreed_objects %s after FLUSHDB with lazyfree-lazy-user-flush", v)
 	}
 	x.do("CONFIG", "RESETSTAT")

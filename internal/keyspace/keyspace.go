@@ -305,6 +305,11 @@ func (db *DB) Set(key []byte, v Entry) *Entry {
 			old.klen = old.klen&^flagRaw | v.klen&flagRaw
 			old.Access, old.Expire = v.Access, v.Expire
 		} else {
+			if old.klen&flagObj != 0 && db.ks.mem.lazy.Load()&lazyServerDel != 0 {
+				// Redis's dbSetValue frees an overwritten value with
+				// freeObjAsync under lazyfree-lazy-server-del.
+				db.ks.lazyFree(old)
+			}
 			sh.t.a.addDead(recordSize(old))
 			*old = bind(&sh.t.a, key, &v)
 			sh.t.reclaim()
