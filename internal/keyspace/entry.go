@@ -32,6 +32,7 @@ const (
 	klenMask  = 1<<29 - 1 // keys up to 512 MB - 1
 
 	boxDetached = 1 // vcap of an object entry whose box has no key yet
+	boxInline   = 2 // vcap of an object entry whose key is in an inlineBox
 )
 
 // base returns the start of a string entry's key bytes (its value follows
@@ -45,6 +46,24 @@ func (e *Entry) free() bool { return e.p == nil }
 type objBox struct {
 	obj Object
 	key string
+}
+
+// inlineBox is an objBox for a key of up to 16 bytes, held in the box
+// itself: one 32-byte allocation instead of a box and a key. It starts
+// with the same field as objBox, which Obj reads through either.
+type inlineBox struct {
+	obj Object
+	key [16]byte
+}
+
+// newBox returns a box holding o under key and the vcap that tells its kind.
+func newBox(o Object, key []byte) (unsafe.Pointer, uint32) {
+	if len(key) <= len(inlineBox{}.key) {
+		b := &inlineBox{obj: o}
+		copy(b.key[:], key)
+		return unsafe.Pointer(b), boxInline
+	}
+	return unsafe.Pointer(&objBox{obj: o, key: string(key)}), 0
 }
 
 // StrEntry returns a detached entry holding the string value b. Set copies
@@ -86,15 +105,13 @@ func (e *Entry) Obj() Object {
 // keep the old value).
 func (e *Entry) SetObj(o Object) {
 	key, bound := e.key(), !e.free() && (e.klen&flagObj == 0 || e.vcap != boxDetached)
-	b := &objBox{obj: o}
-	e.vcap = boxDetached
-	if bound {
-		b.key = key
-		e.vcap = 0
-	}
-	e.p = unsafe.Pointer(b)
 	e.vlen = 0
-	e.klen = uint32(len(b.key)) | flagObj
+	if !bound {
+		*e = Entry{p: unsafe.Pointer(&objBox{obj: o}), klen: flagObj, vcap: boxDetached, Access: e.Access, Expire: e.Expire}
+		return
+	}
+	e.p, e.vcap = newBox(o, unsafe.Slice(unsafe.StringData(key), len(key)))
+	e.klen = uint32(len(key)) | flagObj
 }
 
 // Str returns the string value (nil for other types). Its capacity is the
@@ -182,8 +199,11 @@ func (e *Entry) Type() string {
 // aliases the entry's key bytes, which are immutable.
 func (e *Entry) key() string {
 	if e.klen&flagObj != 0 {
-		if e.vcap == boxDetached {
+		switch e.vcap {
+		case boxDetached:
 			return ""
+		case boxInline:
+			return unsafe.String(&(*inlineBox)(e.p).key[0], e.klen&klenMask)
 		}
 		return (*objBox)(e.p).key
 	}
@@ -200,15 +220,15 @@ func (e *Entry) key() string {
 func bind(a *arena, key []byte, v *Entry) Entry {
 	out := Entry{Access: v.Access, Expire: v.Expire}
 	if v.klen&flagObj != 0 {
-		b := (*objBox)(v.p)
-		if v.vcap == boxDetached {
+		b := (*objBox)(v.p) // or an inlineBox: obj only is read
+		if v.vcap == boxDetached && len(key) > len(inlineBox{}.key) {
 			b.key = string(key)
 			// The caller's copy still says detached; binding the same
 			// detached entry twice would share the box, which no caller does.
+			out.p = v.p
 		} else {
-			b = &objBox{obj: b.obj, key: string(key)}
+			out.p, out.vcap = newBox(b.obj, key)
 		}
-		out.p = unsafe.Pointer(b)
 		out.klen = uint32(len(key)) | flagObj
 		return out
 	}

@@ -202,6 +202,9 @@ func objectCost(o Object) int64 {
 // (the table's chunks, indexes and arena are counted by footprint).
 func keyCost(e *Entry) int64 {
 	if o := e.Obj(); o != nil {
+		if e.vcap == boxInline {
+			return boxCost + objectCost(o)
+		}
 		return boxCost + int64(allocSize(int(e.klen&klenMask))) + objectCost(o)
 	}
 	if e.klen&flagArena != 0 {
