@@ -170,12 +170,15 @@ func (m *Manager) keyMeta() rdb.KeyMeta {
 // Load loads the dataset at start-up, before the server listens: the AOF
 // when appendonly is yes, the RDB file otherwise. It then opens the AOF for
 // appending when enabled.
-func (m *Manager) Load() error {
+func (m *Manager) Load() (err error) {
 	m.loading.Store(true)
 	m.cfg.SetLoading(true)
 	m.e.SetLoading(true)
 	m.prog.begin()
 	defer func() {
+		if err != nil {
+			return // the server exits: clients keep getting -LOADING until then
+		}
 		m.loading.Store(false)
 		m.cfg.SetLoading(false)
 		m.e.SetLoading(false)

@@ -156,10 +156,12 @@ func Run(ctx context.Context, cfg *config.Config) error {
 	if err != nil {
 		return err
 	}
+	// Clients may connect while the dataset loads; they get -LOADING, from
+	// the first connection on (Load clears it once the data is in).
+	s.Eng.SetLoading(true)
 	if err := s.Listen(); err != nil {
 		return err
 	}
-	// Clients may connect while the dataset loads; they get -LOADING.
 	loadErr := make(chan error, 1)
 	go func() {
 		if err := s.Load(); err != nil {
