@@ -554,7 +554,7 @@ func incrDecr(c *engine.Ctx, incr int64) {
 		e.SetStr(strconv.AppendInt(e.Str()[:0], v, 10))
 		e.SetRaw(false)
 	} else {
-		c.DB.Set(key, keyspace.StrEntry(formatInt(v)))
+		c.DB.Set(key, keyspace.StrEntry(strconv.AppendInt(nil, v, 10)))
 		notifyNew(c, key)
 	}
 	c.Modified(key)

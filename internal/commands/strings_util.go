@@ -3,7 +3,6 @@ package commands
 import (
 	"fmt"
 	"math"
-	"strconv"
 
 	"github.com/redwingdb/redwing/internal/engine"
 	"github.com/redwingdb/redwing/internal/errs"
@@ -43,13 +42,6 @@ const (
 	errBitopNot     = "ERR BITOP NOT must be called with a single source key."
 	errBitposBit    = "ERR The bit argument must be 1 or 0."
 )
-
-// dup returns a copy of b in a new buffer of exactly its length.
-func dup(b []byte) []byte {
-	out := make([]byte, len(b))
-	copy(out, b)
-	return out
-}
 
 // maxBulkLen returns proto-max-bulk-len, the largest string a command may build.
 func maxBulkLen(c *engine.Ctx) int64 {
@@ -137,12 +129,6 @@ func growCap(n int, growing bool) int {
 		return 2 * n
 	}
 	return n + maxPrealloc
-}
-
-// formatInt formats n into a new buffer.
-func formatInt(n int64) []byte {
-	var tmp [20]byte
-	return dup(strconv.AppendInt(tmp[:0], n, 10))
 }
 
 // addOverflows reports whether a+b overflows int64, as incrDecrCommand checks.

@@ -70,8 +70,16 @@ func (a *arena) reset() {
 	*a = arena{acct: a.acct}
 }
 
-// alloc returns n fresh bytes (n a multiple of 8).
+// alloc returns n fresh bytes (n a multiple of 8). A new page grows the
+// arena by half of what is in use: at most a third of the arena is an
+// unfilled page.
 func (a *arena) alloc(n int) []byte {
+	return a.allocIn(n, int(min(max((a.used-a.dead)/2, arenaMinPage), arenaMaxPage)))
+}
+
+// allocIn is alloc starting, when the last page is full, a page of
+// pageSize bytes (at least n).
+func (a *arena) allocIn(n, pageSize int) []byte {
 	last := len(a.pages) - 1
 	if last < 0 || a.off+n > len(a.pages[last]) {
 		if last >= 0 {
@@ -79,10 +87,7 @@ func (a *arena) alloc(n int) []byte {
 			a.addDead(tail)
 			a.used += tail
 		}
-		// Grow by half of what is in use: at most a third of the arena
-		// is an unfilled page.
-		size := int(min(max((a.used-a.dead)/2, arenaMinPage), arenaMaxPage))
-		a.addPage(max(size, n))
+		a.addPage(max(pageSize, n))
 		last++
 	}
 	rec := a.pages[last][a.off : a.off+n : a.off+n]
@@ -115,41 +120,31 @@ func recordSize(e *Entry) int64 {
 // arenaCompactions counts compactions (tests).
 var arenaCompactions atomic.Int64
 
-// compact copies the live records of table t into fresh pages.
-func (t *table) compact() {
-	arenaCompactions.Add(1)
+// liveBytes returns the bytes of t's records still in its arena.
+func (t *table) liveBytes() int64 {
 	live := int64(0)
 	t.each(func(_ uint32, e *Entry) bool {
 		live += recordSize(e)
 		return true
 	})
+	return live
+}
+
+// compact copies the live records of table t into fresh pages, sized to
+// what is left to copy.
+func (t *table) compact() {
+	arenaCompactions.Add(1)
+	left := t.liveBytes()
 	fresh := arena{acct: t.a.acct}
-	copied := int64(0)
-	if live > 0 {
-		t.each(func(_ uint32, e *Entry) bool {
-			n := int(recordSize(e))
-			if n == 0 {
-				return true
-			}
-			// Pages sized to what is left, up to the maximum.
-			if last := len(fresh.pages) - 1; last < 0 || fresh.off+n > len(fresh.pages[last]) {
-				if last >= 0 {
-					tail := int64(len(fresh.pages[last]) - fresh.off)
-					fresh.addDead(tail)
-					fresh.used += tail
-				}
-				fresh.addPage(max(int(min(live-copied, arenaMaxPage)), n))
-			}
-			last := len(fresh.pages) - 1
-			dst := fresh.pages[last][fresh.off : fresh.off+n]
-			copy(dst, unsafe.Slice((*byte)(e.p), n))
-			e.p = unsafe.Pointer(&dst[0])
-			fresh.off += n
-			fresh.used += int64(n)
-			copied += int64(n)
-			return true
-		})
-	}
+	t.each(func(_ uint32, e *Entry) bool {
+		if n := recordSize(e); n > 0 {
+			rec := fresh.allocIn(int(n), int(min(left, arenaMaxPage)))
+			copy(rec, unsafe.Slice((*byte)(e.p), n))
+			e.p = unsafe.Pointer(unsafe.SliceData(rec))
+			left -= n
+		}
+		return true
+	})
 	t.a.reset()
 	t.a = fresh
 }
@@ -182,12 +177,7 @@ func (t *table) maintain() bool {
 			return false
 		}
 		a.visit = 0
-		live := int64(0)
-		t.each(func(_ uint32, e *Entry) bool {
-			live += recordSize(e)
-			return true
-		})
-		a.addDead(a.used - live - a.dead)
+		a.addDead(a.used - t.liveBytes() - a.dead)
 		if a.dead*4 < a.used {
 			return false
 		}

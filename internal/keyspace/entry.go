@@ -35,10 +35,6 @@ const (
 	boxInline   = 2 // vcap of an object entry whose key is in an inlineBox
 )
 
-// base returns the start of a string entry's key bytes (its value follows
-// them), nil when it has none.
-func (e *Entry) base() unsafe.Pointer { return e.p }
-
 // free reports whether e is an unused slot of its table.
 func (e *Entry) free() bool { return e.p == nil }
 
@@ -118,15 +114,11 @@ func (e *Entry) SetObj(o Object) {
 // value's own: in-place edits may append within it, then call SetStr with
 // the result.
 func (e *Entry) Str() []byte {
-	if e.klen&flagObj != 0 {
-		return nil
-	}
-	b := e.base()
-	if b == nil {
+	if e.klen&flagObj != 0 || e.p == nil {
 		return nil
 	}
 	k := e.klen & klenMask
-	return unsafe.Slice((*byte)(unsafe.Add(b, k)), e.vcap)[:e.vlen]
+	return unsafe.Slice((*byte)(unsafe.Add(e.p, k)), e.vcap)[:e.vlen]
 }
 
 // SetStr stores b as the string value (nil as ""). A slice that
@@ -135,7 +127,7 @@ func (e *Entry) Str() []byte {
 // its key, and a detached one adopts b.
 func (e *Entry) SetStr(b []byte) {
 	raw := e.klen & flagRaw
-	if base := e.base(); e.klen&flagObj == 0 && base != nil {
+	if base := e.p; e.klen&flagObj == 0 && base != nil {
 		k := e.klen & klenMask
 		if unsafe.Pointer(unsafe.SliceData(b)) == unsafe.Add(base, k) && cap(b) <= int(e.vcap) {
 			e.vlen = uint32(len(b))
@@ -207,11 +199,10 @@ func (e *Entry) key() string {
 		}
 		return (*objBox)(e.p).key
 	}
-	b := e.base()
-	if b == nil {
+	if e.p == nil {
 		return ""
 	}
-	return unsafe.String((*byte)(b), e.klen&klenMask)
+	return unsafe.String((*byte)(e.p), e.klen&klenMask)
 }
 
 // bind returns v as stored under key: a string value is copied next to

@@ -298,9 +298,9 @@ func (db *DB) Set(key []byte, v Entry) *Entry {
 			sh.t.addVolatile(ei)
 			db.exps.Add(1)
 		}
-		if old.klen&flagObj == 0 && v.klen&flagObj == 0 && v.vlen <= old.vcap && v.base() != old.base() {
+		if old.klen&flagObj == 0 && v.klen&flagObj == 0 && v.vlen <= old.vcap && v.p != old.p {
 			val := v.Str()
-			copy(unsafe.Slice((*byte)(unsafe.Add(old.base(), old.klen&klenMask)), old.vcap), val)
+			copy(unsafe.Slice((*byte)(unsafe.Add(old.p, old.klen&klenMask)), old.vcap), val)
 			old.vlen = uint32(len(val))
 			old.klen = old.klen&^flagRaw | v.klen&flagRaw
 			old.Access, old.Expire = v.Access, v.Expire
@@ -484,7 +484,7 @@ func (db *DB) expireEntry(sh *shard, ei uint32) {
 func (db *DB) entrySlot(sh *shard, ei uint32) (string, int) {
 	key := sh.t.at(ei).key()
 	_, tag := db.locate(unsafe.Slice(unsafe.StringData(key), len(key)))
-	return key, sh.t.slotOf(tag, ei)
+	return key, sh.t.idx.slotOf(tag, ei+1)
 }
 
 // RandomKey returns a random live key, or "" and false when the db is empty.

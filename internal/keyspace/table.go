@@ -112,17 +112,8 @@ func (t *table) addVolatile(ei uint32) {
 }
 
 func (t *table) removeVolatile(ei uint32) {
-	slots := t.vol.slots
-	mask := len(slots) - 1
-	for i := int(volTag(ei)) & mask; ; i = (i + 1) & mask {
-		s := slots[i]
-		if s == 0 {
-			return
-		}
-		if uint32(s) == ei+1 {
-			t.vol.deleteAt(i)
-			return
-		}
+	if i := t.vol.slotOf(volTag(ei), ei+1); i >= 0 {
+		t.vol.deleteAt(i)
 	}
 }
 
@@ -175,17 +166,19 @@ func (t *table) storedFrom(dst []uint32, start, max int) []uint32 {
 	return dst
 }
 
-// slotOf returns the index slot of stored entry ei (its key is hashed
-// again by the caller into tag).
-func (t *table) slotOf(tag uint32, ei uint32) int {
-	slots := t.idx.slots
+// slotOf returns the slot holding value v under tag, or -1.
+func (x *oaIndex) slotOf(tag, v uint32) int {
+	slots := x.slots
+	if len(slots) == 0 {
+		return -1
+	}
 	mask := len(slots) - 1
 	for i := int(tag) & mask; ; i = (i + 1) & mask {
 		s := slots[i]
 		if s == 0 {
 			return -1
 		}
-		if uint32(s) == ei+1 {
+		if uint32(s) == v {
 			return i
 		}
 	}

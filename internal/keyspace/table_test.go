@@ -240,33 +240,20 @@ func TestOAIndexDeleteKeepsProbes(t *testing.T) {
 			vals[i] = tag
 		}
 		for v, tag := range vals {
-			slot := probe(&x, tag, v)
+			slot := x.slotOf(tag, v)
 			if slot < 0 {
 				t.Fatalf("round %d: value %d unreachable", round, v)
 			}
 			x.deleteAt(slot)
 			delete(vals, v)
 			for w, tg := range vals {
-				if probe(&x, tg, w) < 0 {
+				if x.slotOf(tg, w) < 0 {
 					t.Fatalf("round %d: value %d lost after deleting %d", round, w, v)
 				}
 			}
 		}
 		if x.n != 0 || x.slots != nil {
 			t.Fatalf("round %d: %d left", round, x.n)
-		}
-	}
-}
-
-func probe(x *oaIndex, tag, v uint32) int {
-	mask := len(x.slots) - 1
-	for i := int(tag) & mask; ; i = (i + 1) & mask {
-		s := x.slots[i]
-		if s == 0 {
-			return -1
-		}
-		if uint32(s) == v {
-			return i
 		}
 	}
 }

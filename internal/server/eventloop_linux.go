@@ -491,38 +491,34 @@ func (s *Server) endLoopConn(lc *loopConn) {
 
 // watchdog deposes leaders stuck on one connection for 10-20 ms.
 func (all *eventLoops) watchdog() {
-	t := time.NewTicker(10 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-all.quit:
-			return
-		case <-t.C:
+	every(all.quit, 10*time.Millisecond, all.deposeStuckLeaders)
+}
+
+// deposeStuckLeaders is one watchdog pass over the loops.
+func (all *eventLoops) deposeStuckLeaders() {
+	for _, l := range all.loops {
+		v := l.busy.Load()
+		if v <= 0 || v != l.watchSeen {
+			l.watchSeen = v
+			continue
 		}
-		for _, l := range all.loops {
-			v := l.busy.Load()
-			if v <= 0 || v != l.watchSeen {
-				l.watchSeen = v
-				continue
-			}
-			if !l.busy.CompareAndSwap(v, -1) {
-				continue
-			}
-			// The stalled goroutine now owns l.cur; the loop state is ours
-			// until the new leader starts.
-			lc := l.cur
-			l.unregister(lc)
-			pending := make([]*loopConn, 0, len(l.dirty))
-			for _, d := range l.dirty {
-				if d != lc {
-					pending = append(pending, d)
-				}
-			}
-			l.busy.Store(0)
-			l.watchSeen = 0
-			all.wg.Add(1)
-			go l.run(pending)
+		if !l.busy.CompareAndSwap(v, -1) {
+			continue
 		}
+		// The stalled goroutine now owns l.cur; the loop state is ours
+		// until the new leader starts.
+		lc := l.cur
+		l.unregister(lc)
+		pending := make([]*loopConn, 0, len(l.dirty))
+		for _, d := range l.dirty {
+			if d != lc {
+				pending = append(pending, d)
+			}
+		}
+		l.busy.Store(0)
+		l.watchSeen = 0
+		all.wg.Add(1)
+		go l.run(pending)
 	}
 }
 

@@ -5,6 +5,7 @@ package server
 import (
 	"bufio"
 	"context"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -94,7 +95,7 @@ func TestLoopPipelineAfterBlockedCommand(t *testing.T) {
 	r := bufio.NewReader(nc)
 	want := "*2\r\n$1\r\nq\r\n$1\r\nx\r\n+PONG\r\n$5\r\nafter\r\n"
 	got := make([]byte, len(want))
-	if _, err := ioReadFull(r, got); err != nil || string(got) != want {
+	if _, err := io.ReadFull(r, got); err != nil || string(got) != want {
 		t.Fatalf("got %q (%v), want %q", got, err, want)
 	}
 }
@@ -255,18 +256,6 @@ func TestLoopPubSub(t *testing.T) {
 	if err != nil || m.Payload != "hello" {
 		t.Fatalf("message %v, %v", m, err)
 	}
-}
-
-func ioReadFull(r *bufio.Reader, p []byte) (int, error) {
-	n := 0
-	for n < len(p) {
-		m, err := r.Read(p[n:])
-		n += m
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
 }
 
 // Several loops serve clients in parallel against one keyspace.

@@ -471,12 +471,15 @@ func (s *Server) cron() {
 }
 
 // every runs fn each period until the server stops.
-func (s *Server) every(period time.Duration, fn func()) {
+func (s *Server) every(period time.Duration, fn func()) { every(s.quit, period, fn) }
+
+// every runs fn each period until quit is closed.
+func every(quit <-chan struct{}, period time.Duration, fn func()) {
 	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
 		select {
-		case <-s.quit:
+		case <-quit:
 			return
 		case <-t.C:
 			fn()

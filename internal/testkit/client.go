@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"sort"
 	"strconv"
@@ -128,7 +129,7 @@ func readValue(r *bufio.Reader, raw *bytes.Buffer) (Value, error) {
 			return v, nil
 		}
 		buf := make([]byte, n+2)
-		if _, err := io_ReadFull(r, buf); err != nil {
+		if _, err := io.ReadFull(r, buf); err != nil {
 			return v, err
 		}
 		raw.Write(buf)
@@ -160,18 +161,6 @@ func readValue(r *bufio.Reader, raw *bytes.Buffer) (Value, error) {
 		return v, fmt.Errorf("unknown RESP type %q", v.Type)
 	}
 	return v, err
-}
-
-func io_ReadFull(r *bufio.Reader, buf []byte) (int, error) {
-	n := 0
-	for n < len(buf) {
-		m, err := r.Read(buf[n:])
-		n += m
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
 }
 
 // Canonical renders v with aggregate elements sorted (maps by key, arrays
