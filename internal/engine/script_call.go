@@ -142,15 +142,20 @@ type ScriptRun struct {
 	allowOOM bool
 	oomStart bool // over maxmemory when the script started (oom.go)
 	repl     int
-	start    time.Time
+	start    int64 // nanotime
 
 	writeDirty atomic.Bool
 	killed     atomic.Bool
-	killOnce   sync.Once
-	kill       chan struct{}
-	done       chan struct{}
+	ended      atomic.Bool
+	mu         sync.Mutex
+	killer     Killer
+	killGen    uint64
+	done       chan struct{} // made on demand (awaitEnd), closed by End
 	effects    []Effect
 }
+
+// Killer stops the VM running a script (SCRIPT KILL); gen names the run.
+type Killer interface{ Kill(gen uint64) }
 
 // BeginScript prepares a script run for the command in ctx (Redis's
 // scriptPrepareForRun). flags are the script's Script* flags; ro is true for
@@ -176,8 +181,7 @@ func (e *Engine) BeginScript(ctx *Ctx, name string, eval bool, flags int, ro boo
 	sc.Multi = nil
 	r := &ScriptRun{
 		e: e, outer: ctx, Caller: ctx.C, client: sc, Name: name, Eval: eval,
-		repl: ReplAll, start: time.Now(),
-		kill: make(chan struct{}), done: make(chan struct{}),
+		repl: ReplAll, start: nanotime(),
 	}
 	if ro || (flags&ScriptEvalCompat == 0 && flags&ScriptNoWrites != 0) {
 		r.readOnly = true
@@ -205,7 +209,12 @@ func (r *ScriptRun) End() {
 	st := r.e.scripts()
 	st.cur.Store(nil)
 	scriptsRunning.Add(-1)
-	close(r.done)
+	r.mu.Lock()
+	r.ended.Store(true)
+	if r.done != nil {
+		close(r.done)
+	}
+	r.mu.Unlock()
 	if len(r.client.W.Buf) > 64*1024 {
 		r.client.W.Buf = nil
 	}
@@ -224,21 +233,43 @@ func (r *ScriptRun) End() {
 	r.effects = nil
 }
 
-// Killed is closed when SCRIPT KILL / FUNCTION KILL (or SHUTDOWN NOSAVE)
-// stopped the script; the VM polls it.
-func (r *ScriptRun) Killed() <-chan struct{} { return r.kill }
+// SetKiller tells the run how to stop its VM; a kill that came first
+// stops it at once.
+func (r *ScriptRun) SetKiller(k Killer, gen uint64) {
+	r.mu.Lock()
+	r.killer, r.killGen = k, gen
+	killed := r.killed.Load()
+	r.mu.Unlock()
+	if killed {
+		k.Kill(gen)
+	}
+}
 
 // WasKilled reports whether the run was killed.
 func (r *ScriptRun) WasKilled() bool { return r.killed.Load() }
 
-// Release closes the kill channel once the run is over, without marking
-// the run killed, so that whatever watches it (contexts of Lua coroutines)
-// goes away.
-func (r *ScriptRun) Release() { r.killOnce.Do(func() { close(r.kill) }) }
-
 func (r *ScriptRun) doKill() {
+	r.mu.Lock()
 	r.killed.Store(true)
-	r.killOnce.Do(func() { close(r.kill) })
+	k, gen := r.killer, r.killGen
+	r.mu.Unlock()
+	if k != nil {
+		k.Kill(gen)
+	}
+}
+
+// awaitEnd returns a channel closed when the run ends. Most runs end with
+// nobody waiting, so the channel is made only when asked for.
+func (r *ScriptRun) awaitEnd() <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.done == nil {
+		r.done = make(chan struct{})
+		if r.ended.Load() {
+			close(r.done)
+		}
+	}
+	return r.done
 }
 
 // SetResp sets the protocol of replies the script receives (redis.setresp).
@@ -253,8 +284,8 @@ func (r *ScriptRun) Resp() int { return r.client.Proto }
 // SetRepl sets the propagation flags (redis.set_repl).
 func (r *ScriptRun) SetRepl(flags int) { r.repl = flags }
 
-// Start returns when the run started.
-func (r *ScriptRun) Start() time.Time { return r.start }
+// Elapsed returns how long the run has been running.
+func (r *ScriptRun) Elapsed() time.Duration { return time.Duration(nanotime() - r.start) }
 
 // Argv returns the arguments of the command that started the script.
 func (r *ScriptRun) Argv() [][]byte { return r.outer.Argv }
@@ -362,13 +393,8 @@ func (e *Engine) ScriptTimedOut() (busy bool, eval bool) {
 		return false, false
 	}
 	th := e.Cfg.Int("busy-reply-threshold")
-	if th <= 0 || time.Since(r.start) < time.Duration(th)*time.Millisecond {
+	if th <= 0 || r.Elapsed() < time.Duration(th)*time.Millisecond || r.ended.Load() {
 		return false, r.Eval
-	}
-	select {
-	case <-r.done:
-		return false, r.Eval
-	default:
 	}
 	return true, r.Eval
 }
@@ -397,19 +423,17 @@ func (e *Engine) scriptGate(c *Client, cmd *Command, argv [][]byte) bool {
 	if th <= 0 {
 		return false
 	}
-	if rem := time.Duration(th)*time.Millisecond - time.Since(r.start); rem > 0 {
+	if rem := time.Duration(th)*time.Millisecond - r.Elapsed(); rem > 0 {
 		t := time.NewTimer(rem)
 		select {
-		case <-r.done:
+		case <-r.awaitEnd():
 			t.Stop()
 			return false
 		case <-t.C:
 		}
 	}
-	select {
-	case <-r.done:
+	if r.ended.Load() {
 		return false
-	default:
 	}
 	spec := cmd.Spec
 	busyMsg := ErrSlowScript

@@ -7,6 +7,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/redwingdb/redwing/internal/engine"
 	"github.com/redwingdb/redwing/internal/resp"
 )
 
@@ -28,6 +29,22 @@ func replyToLua(L *lua.LState, buf []byte) (lua.LValue, int) {
 // parseReply parses one RESP value at buf[pos:]. When build is false the
 // value is skipped (attributes). It returns the value and the position after it,
 // or -1 on malformed input.
+// boxedInts are small integers as Lua values, made once: boxing a number
+// allocates, and most integer replies (counts, flags, lengths) are small.
+var boxedInts = func() (t [1024]lua.LValue) {
+	for i := range t {
+		t[i] = lua.LNumber(i)
+	}
+	return t
+}()
+
+func luaInt(n int64) lua.LValue {
+	if uint64(n) < uint64(len(boxedInts)) {
+		return boxedInts[n]
+	}
+	return lua.LNumber(float64(n))
+}
+
 func parseReply(L *lua.LState, buf []byte, pos int, build bool) (lua.LValue, int) {
 	if pos >= len(buf) {
 		return lua.LNil, -1
@@ -57,7 +74,7 @@ func parseReply(L *lua.LState, buf []byte, pos int, build bool) (lua.LValue, int
 		if !ok {
 			return lua.LNil, -1
 		}
-		return lua.LNumber(float64(n)), next
+		return luaInt(n), next
 	case '$', '=':
 		n, ok := resp.ParseInt(line)
 		if !ok {
@@ -286,9 +303,9 @@ func trimCRLF(s string) string {
 type replyWriter struct {
 	w          *resp.Writer
 	scriptResp int
-	// errs receives error replies written (their text, for statistics),
-	// with whether the error asked not to be counted.
-	onError func(msg string, ignoreStats bool)
+	// stats, when set, counts the error replies written (but those that
+	// asked not to be counted).
+	stats *engine.Ctx
 }
 
 func (rw *replyWriter) write(v lua.LValue, depth int) {
@@ -321,8 +338,8 @@ func (rw *replyWriter) write(v lua.LValue, depth int) {
 
 func (rw *replyWriter) err(msg string, ignore bool) {
 	rw.w.Error(msg)
-	if rw.onError != nil {
-		rw.onError(msg, ignore)
+	if rw.stats != nil && !ignore {
+		rw.stats.CountErrorOnly(msg)
 	}
 }
 

@@ -210,17 +210,11 @@ func (v *vm) call(c *engine.Ctx, run *engine.ScriptRun, fn *lua.LFunction, keys,
 	v.run = run
 	v.lastErr = errInfo{}
 	if c.E.Cfg.Int("busy-reply-threshold") > 0 {
-		L.SetContext(&runCtx{done: run.Killed()})
-		defer run.Release()
+		run.SetKiller(v.ctx, v.ctx.arm())
+		L.SetContext(v.ctx)
 	}
-	kt := L.CreateTable(len(keys), 0)
-	for i, k := range keys {
-		kt.RawSetInt(i+1, lua.LString(k))
-	}
-	at := L.CreateTable(len(args), 0)
-	for i, a := range args {
-		at.RawSetInt(i+1, lua.LString(a))
-	}
+	kt := v.keysT.fill(L, keys)
+	at := v.argvT.fill(L, args)
 	L.SetTop(0)
 	L.Push(fn)
 	nargs := 0
@@ -249,18 +243,53 @@ func (v *vm) call(c *engine.Ctx, run *engine.ScriptRun, fn *lua.LFunction, keys,
 		}
 	} else {
 		ret := L.Get(-1)
-		rw := replyWriter{w: c.W, scriptResp: run.Resp(), onError: func(msg string, ignore bool) {
-			if !ignore {
-				c.CountErrorOnly(msg)
-			}
-		}}
+		rw := replyWriter{w: c.W, scriptResp: run.Resp(), stats: c}
 		rw.write(ret, 0)
 	}
 	L.SetTop(0)
 	if L.Context() != nil {
 		L.RemoveContext()
 	}
+	v.keysT.release()
+	v.argvT.release()
 	v.run = nil
+}
+
+// argTable is the KEYS or ARGV table of the runs of a VM, reused from one
+// run to the next while the script left it as it was given (no metatable,
+// nothing stored past its elements), which saves two allocations per run.
+// A run cannot keep the table: the globals and libraries are read-only.
+type argTable struct {
+	t     *lua.LTable
+	n     int  // elements set by fill
+	clean bool // release found t as fill left it
+}
+
+func (a *argTable) fill(L *lua.LState, vals [][]byte) *lua.LTable {
+	if a.t == nil || !a.clean || len(vals) < a.n {
+		a.t = L.CreateTable(len(vals), 0)
+	}
+	a.n = len(vals)
+	a.clean = false
+	for i, s := range vals {
+		a.t.RawSetInt(i+1, lua.LString(s))
+	}
+	return a.t
+}
+
+func (a *argTable) release() {
+	t := a.t
+	if t == nil || t.Metatable != lua.LNil {
+		return
+	}
+	var k lua.LValue = lua.LNil
+	if a.n > 0 {
+		k = lua.LNumber(a.n)
+	}
+	if next, _ := t.Next(k); next != lua.LNil {
+		return
+	}
+	a.clean = true // changed elements do not matter: fill sets them all
 }
 
 // ScriptLoad implements SCRIPT LOAD.

@@ -7,7 +7,6 @@ import (
 	"github.com/redwingdb/redwing/internal/lzf"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -129,15 +128,12 @@ func (h *Host) buildLibrary(code string, timeout time.Duration) (*library, strin
 	v.envMeta.RawSetString("__index", v.loadAPI)
 	v.load = lib
 	var timer *time.Timer
-	var closeDone func()
 	if timeout > 0 {
-		done := make(chan struct{})
-		var once sync.Once
-		closeDone = func() { once.Do(func() { close(done) }) }
-		L.SetContext(&runCtx{done: done})
+		gen := v.ctx.arm()
+		L.SetContext(v.ctx)
 		timer = time.AfterFunc(timeout, func() {
 			lib.timedOut = true
-			closeDone()
+			v.ctx.stop(gen)
 		})
 	}
 	L.SetTop(0)
@@ -146,7 +142,6 @@ func (h *Host) buildLibrary(code string, timeout time.Duration) (*library, strin
 	if timer != nil {
 		timer.Stop()
 		L.RemoveContext()
-		closeDone() // releases the watchers of coroutine contexts (runCtx)
 	}
 	v.load = nil
 	v.envMeta.RawSetString("__index", v.globals)
@@ -544,7 +539,7 @@ func (h *Host) FunctionStats(c *engine.Ctx) {
 			w.Bulk(a)
 		}
 		w.BulkString("duration_ms")
-		w.Int(time.Since(r.Start()).Milliseconds())
+		w.Int(r.Elapsed().Milliseconds())
 	}
 	libs, funcs := h.NumFunctions()
 	w.BulkString("engines")

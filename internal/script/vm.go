@@ -3,6 +3,7 @@ package script
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -30,6 +31,9 @@ type vm struct {
 	proxies map[*lua.LTable]*lua.LTable
 
 	errfn    *lua.LFunction // error handler of the current call
+	ctx      *runCtx        // polled by the VM: SCRIPT KILL, FUNCTION LOAD timeout
+	keysT    argTable       // KEYS, or a function's keys argument
+	argvT    argTable
 	pcallErr *lua.LFunction // message handler of pcall: translates runtime errors
 	nargs    int            // arguments of the last library function called
 	lastErr  errInfo
@@ -46,16 +50,65 @@ type vm struct {
 	argBuf []byte
 }
 
-// runCtx is the context the VM polls between instructions: closed on
-// SCRIPT KILL / FUNCTION KILL, or on the FUNCTION LOAD timeout. Each run
-// gets its own, closed when the run ends: a Lua coroutine derives a
-// context from it, and Go's context package watches a foreign parent with
-// a goroutine that lives until the parent's channel is closed.
+// runCtx is the context the VM polls between instructions: stopped by
+// SCRIPT KILL / FUNCTION KILL, or by the FUNCTION LOAD timeout. A VM keeps
+// one for all its runs (arm starts a run): a fresh context per run would
+// cost a context and a channel per EVALSHA. A Lua coroutine derives a
+// context from it; because runCtx implements AfterFunc, Go's context
+// package registers a callback here instead of starting a goroutine that
+// watches the channel, and arm drops the callbacks of the previous run
+// (its coroutines are dead: a script cannot keep a value across runs).
 type runCtx struct {
-	done <-chan struct{}
+	done chan struct{} // replaced by arm once closed; read by the VM goroutine only
+
+	mu     sync.Mutex
+	gen    uint64 // the armed run
+	closed bool
+	afters []*ctxAfter
 }
 
+type ctxAfter struct{ f func() }
+
 var errStopped = errors.New("script stopped")
+
+func newRunCtx() *runCtx { return &runCtx{done: make(chan struct{})} }
+
+// arm starts a run and returns its generation, for stop.
+func (c *runCtx) arm() uint64 {
+	c.mu.Lock()
+	if c.closed {
+		c.done = make(chan struct{})
+		c.closed = false
+	}
+	clear(c.afters)
+	c.afters = c.afters[:0]
+	c.gen++
+	g := c.gen
+	c.mu.Unlock()
+	return g
+}
+
+// stop stops run gen if it is still the armed one.
+func (c *runCtx) stop(gen uint64) {
+	c.mu.Lock()
+	if c.closed || c.gen != gen {
+		c.mu.Unlock()
+		return
+	}
+	close(c.done)
+	c.closed = true
+	fns := c.afters
+	c.afters = nil
+	c.mu.Unlock()
+	for _, a := range fns {
+		if a != nil {
+			a.f()
+		}
+	}
+}
+
+// Kill implements engine.Killer.
+func (c *runCtx) Kill(gen uint64) { c.stop(gen) }
 
 func (c *runCtx) Deadline() (time.Time, bool) { return time.Time{}, false }
 func (c *runCtx) Done() <-chan struct{}       { return c.done }
@@ -66,6 +119,30 @@ func (c *runCtx) Err() error {
 		return errStopped
 	default:
 		return nil
+	}
+}
+
+// AfterFunc lets context.WithCancel children register for the stop.
+func (c *runCtx) AfterFunc(f func()) func() bool {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		go f()
+		return func() bool { return false }
+	}
+	a := &ctxAfter{f: f}
+	c.afters = append(c.afters, a)
+	c.mu.Unlock()
+	return func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for i, x := range c.afters {
+			if x == a {
+				c.afters[i] = nil
+				return true
+			}
+		}
+		return false
 	}
 }
 
@@ -170,6 +247,7 @@ func newVM(h *Host, kind vmKind) *vm {
 	L.Env = env
 	L.G.Global = env
 	v.errfn = L.NewFunction(v.errHandler)
+	v.ctx = newRunCtx()
 	v.pcallErr = L.NewFunction(func(L *lua.LState) int {
 		obj := L.Get(1)
 		if s, ok := obj.(lua.LString); ok {

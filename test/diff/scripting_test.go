@@ -450,6 +450,28 @@ func TestScriptWritesAndMulti(t *testing.T) {
 	p.do("EXEC")
 }
 
+// KEYS and ARGV are fresh in every run, whatever the previous run did to
+// them (Redwing reuses the tables of untouched runs).
+func TestScriptKeysArgvFreshEachRun(t *testing.T) {
+	p := newPair(t)
+	count := "return {#KEYS, #ARGV, tostring(KEYS[3]), tostring(ARGV[2]), tostring(KEYS.x), tostring(getmetatable(KEYS))}"
+	sha := p.do("SCRIPT", "LOAD", count).Str
+	for _, s := range []string{
+		"KEYS[3] = 'extra' return #KEYS",
+		"ARGV[2] = 'extra' return #ARGV",
+		"KEYS.x = 1 return 1",
+		"setmetatable(KEYS, {__index = function() return 'meta' end}) return KEYS[9]",
+		"table.remove(KEYS, 1) return #KEYS",
+		"KEYS[1] = nil return #KEYS",
+		"ARGV[1] = 'changed' return ARGV[1]",
+	} {
+		p.eval(s, "2", "k1", "k2", "a1")
+		p.do("EVALSHA", sha, "2", "k1", "k2", "a1")
+		p.do("EVALSHA", sha, "1", "k1")
+		p.do("EVALSHA", sha, "3", "k1", "k2", "k3", "a1", "a2")
+	}
+}
+
 func TestScriptBullMQLike(t *testing.T) {
 	p := newPair(t)
 	add := `
