@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/redwingdb/redwing/internal/config"
@@ -43,6 +44,16 @@ var hotParamNames = [numHotParams]string{"hash-max-listpack-entries", "hash-max-
 
 type hotParamsKey struct{}
 
+// hotParams are the handles of one configuration's hot parameters.
+type hotParams struct {
+	cfg *config.Config
+	ps  *[numHotParams]*config.Param
+}
+
+// lastHot caches the handles of the configuration used last (a server has
+// one): a pointer comparison instead of Config.Cached's map lookup.
+var lastHot atomic.Pointer[hotParams]
+
 // cfgInt reads a numeric setting clamped to the int range, with a default
 // when there is no configuration.
 func cfgInt(c *engine.Ctx, which hotParam, def int) int {
@@ -52,14 +63,19 @@ func cfgInt(c *engine.Ctx, which hotParam, def int) int {
 	}
 	var n int64
 	if full, ok := cfg.(*config.Config); ok {
-		ps := full.Cached(hotParamsKey{}, func() any {
-			var ps [numHotParams]*config.Param
-			for i, name := range hotParamNames {
-				ps[i] = full.Param(name)
-			}
-			return &ps
-		}).(*[numHotParams]*config.Param)
-		p := ps[which]
+		h := lastHot.Load()
+		if h == nil || h.cfg != full {
+			ps := full.Cached(hotParamsKey{}, func() any {
+				var ps [numHotParams]*config.Param
+				for i, name := range hotParamNames {
+					ps[i] = full.Param(name)
+				}
+				return &ps
+			}).(*[numHotParams]*config.Param)
+			h = &hotParams{cfg: full, ps: ps}
+			lastHot.Store(h)
+		}
+		p := h.ps[which]
 		if p == nil {
 			return def
 		}

@@ -14,6 +14,8 @@ import (
 )
 
 func init() {
+	// Small plain hashes are stored as their listpack next to their key.
+	keyspace.SetUnpacker(func(b []byte) keyspace.Object { return types.Unpack(b) })
 	engine.Register("hset", cmdHSet)
 	engine.Register("hmset", cmdHMSet)
 	engine.Register("hsetnx", cmdHSetNX)
@@ -111,16 +113,23 @@ func hashPropagateSelf(c *engine.Ctx, reaped bool) {
 
 // hashCreate looks key up for writing, creating an empty hash when missing
 // (Redis's hashTypeLookupWriteOrCreate).
-func hashCreate(c *engine.Ctx, key []byte) (*types.Hash, bool, bool) {
-	h, _, ok, reaped := hashGet(c, key, false)
+func hashCreate(c *engine.Ctx, key []byte) (*types.Hash, *keyspace.Entry, bool, bool) {
+	h, e, ok, reaped := hashGet(c, key, false)
 	if !ok {
-		return nil, false, false
+		return nil, nil, false, false
 	}
 	if h == nil {
 		h = types.NewHash()
-		collAdd(c, key, h)
+		e = collAdd(c, key, h)
 	}
-	return h, reaped, true
+	return h, e, reaped, true
+}
+
+// hashStore records h, changed by the running command, as the value of
+// key's entry e. It must follow every change: h may be a view of packed
+// bytes (keyspace.Packer), and a small hash goes back to that form.
+func hashStore(c *engine.Ctx, key []byte, e *keyspace.Entry, h *types.Hash) {
+	c.DB.Store(key, e, h)
 }
 
 // hashTryConvert converts a listpack hash when one of args is longer than
@@ -150,7 +159,7 @@ func hashSetGeneric(c *engine.Ctx, hset bool) {
 		return
 	}
 	key := c.Argv[1]
-	h, reaped, ok := hashCreate(c, key)
+	h, e, reaped, ok := hashCreate(c, key)
 	if !ok {
 		return
 	}
@@ -167,6 +176,7 @@ func hashSetGeneric(c *engine.Ctx, hset bool) {
 	} else {
 		c.W.OK()
 	}
+	hashStore(c, key, e, h)
 	c.Modified(key)
 	c.Notify(engine.NotifyHash, "hset", key)
 	hashPropagateSelf(c, reaped)
@@ -175,7 +185,7 @@ func hashSetGeneric(c *engine.Ctx, hset bool) {
 // HSETNX key field value
 func cmdHSetNX(c *engine.Ctx) {
 	key := c.Argv[1]
-	h, reaped, ok := hashCreate(c, key)
+	h, e, reaped, ok := hashCreate(c, key)
 	if !ok {
 		return
 	}
@@ -186,6 +196,7 @@ func cmdHSetNX(c *engine.Ctx) {
 	hashTryConvert(c, h, c.Argv[2:4])
 	h.Set(c.Argv[2], c.Argv[3], false, hashMaxEntries(c), hashMaxValue(c))
 	c.W.Int(1)
+	hashStore(c, key, e, h)
 	c.Modified(key)
 	c.Notify(engine.NotifyHash, "hset", key)
 	hashPropagateSelf(c, reaped)
@@ -267,7 +278,7 @@ func hashGetAllGeneric(c *engine.Ctx, keys, vals bool) {
 // HDEL key field [field ...]
 func cmdHDel(c *engine.Ctx) {
 	key := c.Argv[1]
-	h, _, ok, reaped := hashGet(c, key, false)
+	h, e, ok, reaped := hashGet(c, key, false)
 	if !ok {
 		return
 	}
@@ -289,6 +300,9 @@ func cmdHDel(c *engine.Ctx) {
 		}
 	}
 	if deleted > 0 {
+		if !removed {
+			hashStore(c, key, e, h)
+		}
 		c.Modified(key)
 		c.Notify(engine.NotifyHash, "hdel", key)
 		if removed {
@@ -345,7 +359,7 @@ func cmdHIncrBy(c *engine.Ctx) {
 		return
 	}
 	key := c.Argv[1]
-	h, reaped, ok := hashCreate(c, key)
+	h, e, reaped, ok := hashCreate(c, key)
 	if !ok {
 		return
 	}
@@ -367,6 +381,7 @@ func cmdHIncrBy(c *engine.Ctx) {
 	nv := strconv.AppendInt(tmp[:0], value, 10)
 	h.Set(c.Argv[2], nv, true, hashMaxEntries(c), hashMaxValue(c))
 	c.W.Int(value)
+	hashStore(c, key, e, h)
 	c.Modified(key)
 	c.Notify(engine.NotifyHash, "hincrby", key)
 	hashPropagateSelf(c, reaped)
@@ -384,7 +399,7 @@ func cmdHIncrByFloat(c *engine.Ctx) {
 		return
 	}
 	key := c.Argv[1]
-	h, _, ok := hashCreate(c, key)
+	h, e, _, ok := hashCreate(c, key)
 	if !ok {
 		return
 	}
@@ -405,6 +420,7 @@ func cmdHIncrByFloat(c *engine.Ctx) {
 	s := formatLongDouble(sum)
 	h.Set(c.Argv[2], s, true, hashMaxEntries(c), hashMaxValue(c))
 	c.W.Bulk(s)
+	hashStore(c, key, e, h)
 	c.Modified(key)
 	c.Notify(engine.NotifyHash, "hincrbyfloat", key)
 	// Always propagated as HSET with the final value.
@@ -595,7 +611,7 @@ const (
 
 func hashExpireGeneric(c *engine.Ctx, base, unit int64) {
 	key := c.Argv[1]
-	h, _, ok, _ := hashGet(c, key, false)
+	h, e, ok, _ := hashGet(c, key, false)
 	if !ok {
 		return
 	}
@@ -683,6 +699,9 @@ func hashExpireGeneric(c *engine.Ctx, base, unit int64) {
 	if len(updated) == 0 && len(deleted) == 0 {
 		return
 	}
+	if h.Len() > 0 {
+		hashStore(c, key, e, h)
+	}
 	c.Modified(key)
 	if len(updated) > 0 {
 		c.Notify(engine.NotifyHash, "hexpire", key)
@@ -746,7 +765,7 @@ func hashTTLGeneric(c *engine.Ctx, relative, seconds bool) {
 // HPERSIST key FIELDS numfields field [field ...]
 func cmdHPersist(c *engine.Ctx) {
 	key := c.Argv[1]
-	h, _, ok, reaped := hashGet(c, key, false)
+	h, e, ok, reaped := hashGet(c, key, false)
 	if !ok {
 		return
 	}
@@ -774,6 +793,7 @@ func cmdHPersist(c *engine.Ctx) {
 		}
 	}
 	if changed {
+		hashStore(c, key, e, h)
 		c.Modified(key)
 		c.Notify(engine.NotifyHash, "hpersist", key)
 		hashPropagateSelf(c, reaped)

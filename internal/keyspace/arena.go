@@ -111,7 +111,7 @@ func (a *arena) addPage(n int) {
 
 // recordSize returns the arena bytes of a stored entry (0 outside it).
 func recordSize(e *Entry) int64 {
-	if e.klen&(flagArena|flagObj) != flagArena {
+	if e.klen&flagArena == 0 { // a string's or a packed object's record only
 		return 0
 	}
 	return int64(e.klen&klenMask + e.vcap)

@@ -26,14 +26,59 @@ type Entry struct {
 }
 
 const (
-	flagObj   = 1 << 31   // the entry holds an object (p is an *objBox)
+	flagObj   = 1 << 31   // the entry holds an object (p is an *objBox, unless packed)
 	flagRaw   = 1 << 30   // string modified in place (APPEND/SETRANGE): encoding "raw"
+	flagPack  = flagRaw   // with flagObj: a packed object (Packer), bytes next to the key
 	flagArena = 1 << 29   // the string's record is in its shard's arena
 	klenMask  = 1<<29 - 1 // keys up to 512 MB - 1
 
 	boxDetached = 1 // vcap of an object entry whose box has no key yet
 	boxInline   = 2 // vcap of an object entry whose key is in an inlineBox
 )
+
+// Packer is an object that can be stored as bytes next to its key, as a
+// small string is (a small hash as its listpack): no box, no header, and in
+// the shard's arena when small, so that millions of small collections cost
+// the garbage collector nothing. Obj returns a view made by the function
+// registered with SetUnpacker; a command that changes the view stores it
+// back with DB.Store.
+type Packer interface {
+	// PackedLen returns the length of the packed form, or -1 when the
+	// object is not to be packed (as it is now).
+	PackedLen() int
+	// PackTo writes the packed form to dst, PackedLen bytes; dst may be
+	// the bytes the object is a view of.
+	PackTo(dst []byte)
+}
+
+// unpack turns packed bytes back into an object (SetUnpacker).
+var unpack func(b []byte) Object
+
+// SetUnpacker registers the function that makes an object of packed bytes
+// (a view: it may alias b, whose capacity is its length). Objects are
+// stored packed only once it is set.
+func SetUnpacker(f func(b []byte) Object) { unpack = f }
+
+// packed reports whether e holds a packed object.
+func (e *Entry) packed() bool { return e.klen&(flagObj|flagPack) == flagObj|flagPack }
+
+// packable returns the packed length of o, or -1.
+func packable(o Object) int {
+	if unpack == nil {
+		return -1
+	}
+	if p, ok := o.(Packer); ok {
+		return p.PackedLen()
+	}
+	return -1
+}
+
+// value returns the bytes after the key: a string's value or a packed
+// object, with the value's capacity.
+func (e *Entry) value() []byte {
+	k := e.klen & klenMask
+	return unsafe.Slice((*byte)(unsafe.Add(e.p, k)), e.vcap)[:e.vlen]
+}
 
 // free reports whether e is an unused slot of its table.
 func (e *Entry) free() bool { return e.p == nil }
@@ -89,10 +134,15 @@ func ObjEntry(o Object) Entry {
 	return Entry{p: unsafe.Pointer(&objBox{obj: o}), klen: flagObj, vcap: boxDetached}
 }
 
-// Obj returns the non-string value, nil for a string.
+// Obj returns the non-string value, nil for a string. For a packed object
+// it is a new view of the entry's bytes, valid until the key changes.
 func (e *Entry) Obj() Object {
 	if e.klen&flagObj == 0 {
 		return nil
+	}
+	if e.klen&flagPack != 0 {
+		v := e.value()
+		return unpack(v[:len(v):len(v)])
 	}
 	return (*objBox)(e.p).obj
 }
@@ -100,7 +150,7 @@ func (e *Entry) Obj() Object {
 // SetObj replaces the value with o (in a new box: copies of the entry
 // keep the old value).
 func (e *Entry) SetObj(o Object) {
-	key, bound := e.key(), !e.free() && (e.klen&flagObj == 0 || e.vcap != boxDetached)
+	key, bound := e.key(), !e.free() && (e.klen&flagObj == 0 || e.packed() || e.vcap != boxDetached)
 	e.vlen = 0
 	if !bound {
 		*e = Entry{p: unsafe.Pointer(&objBox{obj: o}), klen: flagObj, vcap: boxDetached, Access: e.Access, Expire: e.Expire}
@@ -117,8 +167,7 @@ func (e *Entry) Str() []byte {
 	if e.klen&flagObj != 0 || e.p == nil {
 		return nil
 	}
-	k := e.klen & klenMask
-	return unsafe.Slice((*byte)(unsafe.Add(e.p, k)), e.vcap)[:e.vlen]
+	return e.value()
 }
 
 // SetStr stores b as the string value (nil as ""). A slice that
@@ -190,7 +239,7 @@ func (e *Entry) Type() string {
 // key returns a stored entry's key ("" for a detached one). The string
 // aliases the entry's key bytes, which are immutable.
 func (e *Entry) key() string {
-	if e.klen&flagObj != 0 {
+	if e.klen&(flagObj|flagPack) == flagObj {
 		switch e.vcap {
 		case boxDetached:
 			return ""
@@ -207,11 +256,21 @@ func (e *Entry) key() string {
 
 // bind returns v as stored under key: a string value is copied next to
 // the key (in arena a when the record is small enough and a is not nil),
-// an object gets a box holding the key (a detached box is adopted).
+// and so is a packed object or one that packs; any other object gets a box
+// holding the key (a detached box is adopted).
 func bind(a *arena, key []byte, v *Entry) Entry {
-	out := Entry{Access: v.Access, Expire: v.Expire}
+	if v.packed() {
+		out := record(a, key, v.value(), len(v.value()))
+		out.klen |= flagObj | flagPack
+		out.Access, out.Expire = v.Access, v.Expire
+		return out
+	}
 	if v.klen&flagObj != 0 {
 		b := (*objBox)(v.p) // or an inlineBox: obj only is read
+		if n := packable(b.obj); n >= 0 {
+			return bindPacked(a, key, b.obj, n, v.Access, v.Expire)
+		}
+		out := Entry{Access: v.Access, Expire: v.Expire}
 		if v.vcap == boxDetached && len(key) > len(inlineBox{}.key) {
 			b.key = string(key)
 			// The caller's copy still says detached; binding the same
@@ -228,6 +287,27 @@ func bind(a *arena, key []byte, v *Entry) Entry {
 	if v.klen&flagRaw != 0 {
 		vc = int(v.vcap) // edited in place: keep the room it was given
 	}
+	out := record(a, key, val, vc)
+	out.klen |= v.klen & flagRaw
+	out.Access, out.Expire = v.Access, v.Expire
+	return out
+}
+
+// bindPacked returns o packed (n bytes) under key.
+func bindPacked(a *arena, key []byte, o Object, n int, access uint32, expire int64) Entry {
+	out := record(a, key, nil, n)
+	out.vlen = uint32(n)
+	o.(Packer).PackTo(out.value())
+	out.klen |= flagObj | flagPack
+	out.Access, out.Expire = access, expire
+	return out
+}
+
+// record returns an entry holding key then val with room for vc value
+// bytes: in arena a when small enough (and a is not nil), else in an
+// allocation of its own.
+func record(a *arena, key, val []byte, vc int) Entry {
+	var out Entry
 	if n := len(key) + vc; a != nil && n <= arenaMaxRecord {
 		size := align8(n)
 		rec := a.alloc(size)
@@ -240,6 +320,5 @@ func bind(a *arena, key []byte, v *Entry) Entry {
 	} else {
 		out.setKeyValue(key, val, vc)
 	}
-	out.klen |= v.klen & flagRaw
 	return out
 }

@@ -201,6 +201,33 @@ func (db *DB) Size() int64 { return db.keys.Load() }
 // Expires returns the number of keys with a TTL.
 func (db *DB) Expires() int64 { return db.exps.Load() }
 
+// Store records o as the value of key's stored entry e after a command
+// changed it (in place, or o is a new object): an object that packs is
+// written next to the key (over its old bytes when they have room), any
+// other is boxed. e stays valid; views of the old value must not be used
+// again. The key's shard must be locked.
+func (db *DB) Store(key []byte, e *Entry, o Object) {
+	n := packable(o)
+	if n >= 0 && e.packed() && n <= int(e.vcap) {
+		// Over the old bytes: no allocation, nothing to account.
+		e.vlen = uint32(n)
+		o.(Packer).PackTo(e.value())
+		return
+	}
+	sh := db.shardFor(key)
+	was := keyCost(e) + sh.t.footprint()
+	switch {
+	case n >= 0:
+		sh.t.a.addDead(recordSize(e))
+		*e = bindPacked(&sh.t.a, key, o, n, e.Access, e.Expire)
+		sh.t.reclaim()
+	case e.klen&(flagObj|flagPack) != flagObj || (*objBox)(e.p).obj != o:
+		sh.t.a.addDead(recordSize(e))
+		e.SetObj(o)
+	}
+	db.addMem(keyCost(e) + sh.t.footprint() - was)
+}
+
 // Lookup returns the live entry for key, removing it first if it expired.
 // The key's shard must be locked (or the world lock held exclusively).
 // The entry is valid until the shard is unlocked or the key removed.

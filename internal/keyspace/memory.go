@@ -201,7 +201,8 @@ func objectCost(o Object) int64 {
 // keyCost estimates the heap bytes of a stored entry's own allocations
 // (the table's chunks, indexes and arena are counted by footprint).
 func keyCost(e *Entry) int64 {
-	if o := e.Obj(); o != nil {
+	if e.klen&(flagObj|flagPack) == flagObj {
+		o := e.Obj()
 		if e.vcap == boxInline {
 			return boxCost + objectCost(o)
 		}

@@ -14,9 +14,35 @@ type tblObj struct{ n int }
 func (tblObj) Type() string     { return "list" }
 func (tblObj) Encoding() string { return "quicklist" }
 
+// tblPacked is a Packer: packed as 'p' then its data, unless longer than
+// tblPackMax (then boxed). Views alias the entry's bytes.
+type tblPacked struct{ data []byte }
+
+const tblPackMax = 300
+
+func (*tblPacked) Type() string     { return "hash" }
+func (*tblPacked) Encoding() string { return "listpack" }
+func (o *tblPacked) PackedLen() int {
+	if len(o.data) > tblPackMax {
+		return -1
+	}
+	return 1 + len(o.data)
+}
+func (o *tblPacked) PackTo(dst []byte) { dst[0] = 'p'; copy(dst[1:], o.data) }
+
+func init() {
+	SetUnpacker(func(b []byte) Object {
+		if b[0] != 'p' {
+			panic("not a packed test object")
+		}
+		return &tblPacked{data: b[1:]}
+	})
+}
+
 type tblModel struct {
 	str    string
 	obj    int // >0: an object with n == obj
+	packed *string
 	expire int64
 }
 
@@ -75,8 +101,42 @@ func runTableModel(t *testing.T, keySpace, maxVal, steps, maintainEvery int) {
 			db.Set(kb, e)
 			model[k] = tblModel{str: v, expire: exp}
 		case op < 5: // object write
-			db.Set(kb, ObjEntry(tblObj{step + 1}))
-			model[k] = tblModel{obj: step + 1}
+			if r.IntN(2) == 0 {
+				db.Set(kb, ObjEntry(tblObj{step + 1}))
+				model[k] = tblModel{obj: step + 1}
+				break
+			}
+			d := strconv.Itoa(step) + string(make([]byte, r.IntN(maxVal)))
+			db.Set(kb, ObjEntry(&tblPacked{data: []byte(d)}))
+			model[k] = tblModel{packed: &d}
+		case op < 6: // a packable object changed through its view, then stored
+			e := db.Lookup(kb)
+			if e == nil {
+				break
+			}
+			o, ok := e.Obj().(*tblPacked)
+			if !ok {
+				break
+			}
+			m := model[k]
+			switch r.IntN(3) {
+			case 0: // edit in place (the view aliases the entry's bytes)
+				for i := range o.data {
+					o.data[i]++
+				}
+				d := string(o.data)
+				m.packed = &d
+			case 1: // shrink
+				o.data = o.data[:len(o.data)/2]
+				d := string(o.data)
+				m.packed = &d
+			default: // grow, sometimes past tblPackMax (boxed)
+				o.data = append(o.data, strconv.Itoa(step)+string(make([]byte, r.IntN(maxVal)))...)
+				d := string(o.data)
+				m.packed = &d
+			}
+			db.Store(kb, e, o)
+			model[k] = m
 		case op < 7:
 			ok := db.Delete(kb)
 			_, want := model[k]
@@ -182,11 +242,20 @@ func checkEntry(t *testing.T, step int, k string, e *Entry, model map[string]tbl
 	if e.key() != k {
 		t.Fatalf("step %d: entry of %q has key %q", step, k, e.key())
 	}
-	if m.obj > 0 {
+	switch {
+	case m.packed != nil:
+		o, _ := e.Obj().(*tblPacked)
+		if o == nil || string(o.data) != *m.packed || e.Str() != nil {
+			t.Fatalf("step %d: %q holds %v, want packed %q", step, k, e.Obj(), *m.packed)
+		}
+		if e.packed() != (len(*m.packed) <= tblPackMax) {
+			t.Fatalf("step %d: %q packed=%v with %d bytes", step, k, e.packed(), len(*m.packed))
+		}
+	case m.obj > 0:
 		if o, _ := e.Obj().(tblObj); o.n != m.obj {
 			t.Fatalf("step %d: %q holds %v, want object %d", step, k, e.Obj(), m.obj)
 		}
-	} else if e.Obj() != nil || string(e.Str()) != m.str {
+	case e.Obj() != nil || string(e.Str()) != m.str:
 		t.Fatalf("step %d: %q = %q, want %q", step, k, e.Str(), m.str)
 	}
 	if e.Expire != m.expire {

@@ -491,3 +491,33 @@ func (h *Hash) ForEachTTL(fn func(f, v []byte, at int64) bool) {
 		return fn(f, v, at)
 	})
 }
+
+// Packed forms (keyspace.Packer): a kind byte, then the encoding's bytes.
+const packedHash = 'h'
+
+// PackedLen implements keyspace.Packer: a plain listpack hash (no field
+// TTLs) packs as its listpack.
+func (h *Hash) PackedLen() int {
+	if h.x != nil || len(h.lp) == 0 {
+		return -1
+	}
+	return 1 + len(h.lp)
+}
+
+// PackTo implements keyspace.Packer.
+func (h *Hash) PackTo(dst []byte) {
+	dst[0] = packedHash
+	copy(dst[1:], h.lp)
+}
+
+// Unpack returns the object of packed bytes (PackTo) as a view of b.
+func Unpack(b []byte) interface {
+	Type() string
+	Encoding() string
+} {
+	switch b[0] {
+	case packedHash:
+		return &Hash{lp: b[1:]}
+	}
+	panic("types: unknown packed object")
+}

@@ -345,3 +345,83 @@ func TestHashTransactionAndWatch(t *testing.T) {
 	q.do("HDEL", "h", "nofield")
 	p.run(c("MULTI"), c("HGET", "h", "a"), c("EXEC"))
 }
+
+// TestHashRandomOps runs random hash writes and reads on both servers:
+// small hashes live packed next to their keys in Redwing (keyspace.Packer)
+// and every write goes through a view of those bytes, so this walks the
+// packed, boxed (hashtable) and back paths, with renames and copies on
+// the way.
+func TestHashRandomOps(t *testing.T) {
+	p := newPair(t)
+	defer p.do("CONFIG", "SET", "hash-max-listpack-entries", "128")
+	defer p.do("CONFIG", "SET", "hash-max-listpack-value", "64")
+	keys := []string{"h1", "h2", "h3", "a-key-longer-than-sixteen-bytes"}
+	fields := []string{"f1", "f2", "n", "x", "a-longer-field-name", ""}
+	for round := 0; round < 6; round++ {
+		rng := newXsRand(uint64(round + 100))
+		p.mustAgree("FLUSHALL")
+		p.mustAgree("CONFIG", "SET", "hash-max-listpack-entries", strconv.Itoa([]int{128, 4, 2, 128, 5, 1}[round]))
+		p.mustAgree("CONFIG", "SET", "hash-max-listpack-value", strconv.Itoa([]int{64, 64, 10, 8, 64, 64}[round]))
+		value := func() string {
+			if rng.n(3) == 0 {
+				return strconv.Itoa(rng.n(2000) - 1000)
+			}
+			return strings.Repeat(string(rune('a'+rng.n(26))), rng.n(12)+[]int{0, 0, 0, 60}[rng.n(4)])
+		}
+		for op := 0; op < 500; op++ {
+			key := keys[rng.n(len(keys))]
+			f := fields[rng.n(len(fields))]
+			var args []string
+			switch r := rng.n(100); {
+			case r < 30:
+				args = []string{"HSET", key}
+				for i := 0; i <= rng.n(3); i++ {
+					args = append(args, fields[rng.n(len(fields))], value())
+				}
+			case r < 40:
+				args = []string{"HDEL", key, f}
+				if rng.n(2) == 0 {
+					args = append(args, fields[rng.n(len(fields))])
+				}
+			case r < 48:
+				args = []string{"HINCRBY", key, f, strconv.Itoa(rng.n(100) - 50)}
+			case r < 52:
+				args = []string{"HINCRBYFLOAT", key, f, "1.5"}
+			case r < 56:
+				args = []string{"HSETNX", key, f, value()}
+			case r < 60:
+				args = []string{"HMSET", key, f, value()}
+			case r < 63:
+				args = []string{"RENAME", key, keys[rng.n(len(keys))]}
+			case r < 66:
+				args = []string{"COPY", key, keys[rng.n(len(keys))], "REPLACE"}
+			case r < 68:
+				args = []string{"DEL", key}
+			case r < 70:
+				args = []string{"EXPIRE", key, "100"}
+			case r < 72:
+				args = []string{"SET", key, value()}
+			case r < 80:
+				args = []string{"OBJECT", "ENCODING", key}
+			case r < 84:
+				args = []string{"HLEN", key}
+			case r < 88:
+				args = []string{"HSTRLEN", key, f}
+			case r < 92:
+				args = []string{"TYPE", key}
+			default:
+				args = append([]string{"HMGET", key}, fields...)
+			}
+			p.do(args...)
+			if p.t.Failed() {
+				t.Fatalf("round %d op %d", round, op)
+			}
+		}
+		for _, k := range keys {
+			p.doSorted("HKEYS", k)
+			p.doSorted("HVALS", k)
+			p.do(append([]string{"HMGET", k}, fields...)...)
+			p.do("TTL", k)
+		}
+	}
+}
