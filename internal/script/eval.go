@@ -272,6 +272,11 @@ func (a *argTable) fill(L *lua.LState, vals [][]byte) *lua.LTable {
 	a.n = len(vals)
 	a.clean = false
 	for i, s := range vals {
+		// The same key names and arguments come again and again: keep the
+		// string already there instead of converting (two allocations).
+		if old, ok := a.t.RawGetInt(i + 1).(lua.LString); ok && string(old) == string(s) {
+			continue
+		}
 		a.t.RawSetInt(i+1, lua.LString(s))
 	}
 	return a.t
