@@ -2,6 +2,8 @@ package commands
 
 import (
 	"fmt"
+	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
@@ -256,4 +258,43 @@ func TestHashBlockingEffects(t *testing.T) {
 	x.expect("$3\r\n1.5\r\n", "HINCRBYFLOAT", "h", "f", "1.5")
 	_, effects = x.take()
 	kxLike(t, "effects", effects, []string{"LPOP l 2", "SREM s 1", "HSET h f 1.5"})
+}
+
+// TestHashMemoryPerKeyRegression loads small hashes through HSET (5 fields
+// of 8 bytes, as bench/collections_memory.sh) and checks the live heap per
+// key: packed next to their keys they cost about 163 bytes each here (the
+// shards' tables and arena pages are far from full at 200k keys); boxed (a
+// box, a Hash header and a listpack on top) about 200.
+func TestHashMemoryPerKeyRegression(t *testing.T) {
+	const n = 200_000
+	const threshold = 180
+	x := newCnEnv(t)
+	x.e.RemoveSink(x.sink) // it keeps every write
+	c := x.client()
+	live := func() int64 {
+		runtime.GC()
+		runtime.GC()
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		metrics.Read(s)
+		return int64(s[0].Value.Uint64())
+	}
+	argv := [][]byte{[]byte("HSET"), nil, []byte("f1"), nil, []byte("f2"), nil, []byte("f3"), nil, []byte("f4"), nil, []byte("f5"), nil}
+	before := live()
+	for i := 0; i < n; i++ {
+		argv[1] = []byte("h:" + strconv.Itoa(i))
+		for j := 3; j < len(argv); j += 2 {
+			argv[j] = []byte(fmt.Sprintf("%08d", i*7+j))
+		}
+		c.W.Reset()
+		x.e.Exec(c, argv)
+	}
+	if got := cnRun(x.e, c, "HGET", "h:4242", "f3"); got != fmt.Sprintf("$8\r\n%08d\r\n", 4242*7+7) {
+		t.Fatalf("HGET after the load: %q", got)
+	}
+	per := float64(live()-before) / n
+	runtime.KeepAlive(x)
+	t.Logf("%.1f heap bytes per small hash (threshold %d)", per, threshold)
+	if per > threshold {
+		t.Errorf("%.1f heap bytes per small hash exceeds %d", per, threshold)
+	}
 }
