@@ -49,7 +49,8 @@ type Client struct {
 	// W is the client's reply buffer.
 	W resp.Writer
 
-	ctx Ctx // reused by call() for every command
+	ctx       Ctx       // reused by call() for every command
+	oneEffect [1]Effect // finish's batch of one, so that emitting allocates nothing
 	// gateCmd is the command passing the dispatch gate: a rejection there
 	// counts as its rejected call (INFO commandstats).
 	gateCmd *Command

@@ -321,7 +321,11 @@ func (e *Engine) finish(ctx *Ctx) {
 		return
 	}
 	if ctx.dirty > 0 {
-		e.emit([]Effect{{DB: ctx.DB.ID, Argv: copyArgv(ctx.Argv)}})
+		// Sinks copy what they keep (EffectSink), so argv goes as it is.
+		b := &ctx.C.oneEffect
+		b[0] = Effect{DB: ctx.DB.ID, Argv: ctx.Argv}
+		e.emit(b[:])
+		b[0] = Effect{}
 	}
 }
 
@@ -381,7 +385,7 @@ func (e *Engine) execQueueLocked(c *Client, queue []QueuedCmd) {
 			if ctx.rewritten {
 				effects = append(effects, ctx.effects...)
 			} else if ctx.dirty > 0 {
-				effects = append(effects, Effect{DB: ctx.DB.ID, Argv: copyArgv(q.Argv)})
+				effects = append(effects, Effect{DB: ctx.DB.ID, Argv: q.Argv}) // copied when queued
 			}
 		}
 		if ctx.dirty > 0 {
