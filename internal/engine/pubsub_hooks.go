@@ -612,11 +612,55 @@ func (e *Engine) kickPublished(c *Client) {
 	for i, q := range c.kicks {
 		q.mu.Lock()
 		q.mu.kick = false
-		q.kickLocked(e)
+		q.flushInlineLocked(e)
 		q.mu.Unlock()
 		c.kicks[i] = nil
 	}
 	c.kicks = c.kicks[:0]
+}
+
+// tryWriter is implemented by connections that can attempt a write without
+// waiting (the server's): TryWrite writes what the socket takes at once
+// and returns an error only for a failed connection.
+type tryWriter interface {
+	TryWrite(p []byte) (int, error)
+}
+
+// flushInlineLocked writes q's queue on the calling goroutine (a publisher
+// after its batch) when the socket takes it at once, as Redis writes to
+// subscribers from its event loop: a subscriber that keeps up then costs no
+// goroutine start and no wake-up per batch. What the socket does not take,
+// or a queue of several chunks, goes to a drain goroutine.
+func (q *asyncOut) flushInlineLocked(e *Engine) {
+	if q.mu.flushing || q.mu.dead || len(q.mu.buf.chunks) != 1 {
+		q.kickLocked(e)
+		return
+	}
+	tw, ok := q.w.(tryWriter)
+	if !ok {
+		q.kickLocked(e)
+		return
+	}
+	ch := q.mu.buf.chunks[0]
+	n, err := tw.TryWrite(ch)
+	e.Stats.NetOutputBytes.Add(int64(n))
+	if err == nil && n == len(ch) {
+		q.mu.buf.reset()
+		switch {
+		case q.mu.spare == nil && cap(ch) <= spareMax:
+			q.mu.spare = ch[:0]
+		case cap(ch) == chunkMax:
+			putChunk(ch)
+		}
+		if q.mu.idle != nil {
+			q.mu.idle.Broadcast()
+		}
+		return
+	}
+	if n > 0 {
+		q.mu.buf.chunks[0] = ch[n:]
+	}
+	q.kickLocked(e) // the drain goroutine meets the error, if any, and kills the client
 }
 
 // overLimitLocked applies client-output-buffer-limit to q's backlog.

@@ -579,6 +579,72 @@ func (lc *loopConn) Write(p []byte) (int, error) {
 	return total, nil
 }
 
+// TryWrite writes what the socket takes without waiting (engine output
+// queues, from a publisher's goroutine); it returns 0 when another writer
+// holds the connection.
+func (lc *loopConn) TryWrite(p []byte) (int, error) {
+	if nc := lc.detached(); nc != nil {
+		return tryWriteConn(nc, p)
+	}
+	if !lc.wmu.TryLock() {
+		return 0, nil
+	}
+	defer lc.wmu.Unlock()
+	if nc := lc.detached(); nc != nil {
+		return tryWriteConn(nc, p)
+	}
+	if lc.closing.Load() {
+		return 0, nil
+	}
+	return tryWriteFD(int(lc.fd), p)
+}
+
+// tryWriteConn is TryWrite on a connection that left its loop: one
+// attempt through its raw descriptor, under the descriptor's write lock.
+func tryWriteConn(nc net.Conn, p []byte) (int, error) {
+	if t, ok := nc.(*trackedConn); ok {
+		nc = t.Conn
+	}
+	sc, ok := nc.(syscall.Conn)
+	if !ok {
+		return 0, nil
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return 0, nil
+	}
+	var n int
+	var werr error
+	if err := rc.Write(func(fd uintptr) bool {
+		n, werr = tryWriteFD(int(fd), p)
+		return true // one attempt: never wait for room here
+	}); err != nil {
+		return 0, nil // closed: the drain goroutine reports it
+	}
+	return n, werr
+}
+
+// tryWriteFD writes to a non-blocking descriptor until it would block.
+func tryWriteFD(fd int, p []byte) (int, error) {
+	total := 0
+	for len(p) > 0 {
+		n, err := syscall.Write(fd, p)
+		if n > 0 {
+			total += n
+			p = p[n:]
+			continue
+		}
+		switch err {
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN, nil:
+			return total, nil
+		}
+		return total, err
+	}
+	return total, nil
+}
+
 // waitWritable polls fd for room to write, at most ms milliseconds.
 func waitWritable(fd, ms int) {
 	type pollFd struct {

@@ -618,3 +618,49 @@ func TestPubsubConcurrentPublishers(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPubsubSubscriberCatchesUp checks on Redwing alone that a subscriber
+// that stops reading for a while (its socket fills, so the publisher's
+// inline writes fall back to the drain goroutine part-way through a
+// chunk) later receives every message once, in order.
+func TestPubsubSubscriberCatchesUp(t *testing.T) {
+	sub, err := testkit.Dial(redwingAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	if _, err := sub.Do("SUBSCRIBE", "catchup:ch"); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := testkit.Dial(redwingAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	// 10 MB: more than the sockets hold, less than the pubsub hard limit.
+	const n = 2500
+	payload := strings.Repeat("x", 4000)
+	for i := 0; i < n; i += 100 {
+		var pipe []byte
+		for j := i; j < i+100; j++ {
+			pipe = append(pipe, testkit.Encode("PUBLISH", "catchup:ch", strconv.Itoa(j)+":"+payload)...)
+		}
+		if err := pub.Send(pipe); err != nil {
+			t.Fatal(err)
+		}
+		for j := 0; j < 100; j++ {
+			if v, err := pub.ReadTimeout(5 * time.Second); err != nil || v.Int != 1 {
+				t.Fatalf("PUBLISH %d: %v %v", i+j, v, err)
+			}
+		}
+	}
+	for i := 0; i < n; i++ {
+		v, err := sub.ReadTimeout(5 * time.Second)
+		if err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+		if len(v.Elems) != 3 || v.Elems[2].Str != strconv.Itoa(i)+":"+payload {
+			t.Fatalf("message %d: got %.40q", i, v.Raw)
+		}
+	}
+}
