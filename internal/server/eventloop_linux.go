@@ -41,6 +41,12 @@ type eventLoops struct {
 	next  atomic.Uint32
 	wg    sync.WaitGroup // the leaders
 	quit  chan struct{}
+
+	// The watchdog sleeps while every loop is idle, so that an idle server
+	// does not wake up a hundred times a second; the first serve after
+	// that wakes it (otherwise a serve costs one atomic load more).
+	watchIdle atomic.Bool
+	watchWake chan struct{} // buffered: one wake-up
 }
 
 type eventLoop struct {
@@ -96,7 +102,7 @@ func (s *Server) startLoops() {
 		// and long commands deposed from a loop, and clients on the host.
 		n = max(1, runtime.GOMAXPROCS(0)/2)
 	}
-	all := &eventLoops{s: s, quit: make(chan struct{})}
+	all := &eventLoops{s: s, quit: make(chan struct{}), watchWake: make(chan struct{}, 1)}
 	for i := 0; i < n; i++ {
 		epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
 		if err != nil {
@@ -280,6 +286,7 @@ func (l *eventLoop) serve(lc *loopConn) bool {
 	seq := l.seq
 	l.cur = lc
 	l.busy.Store(seq)
+	l.all.wakeWatchdog()
 	next := l.s.readAndRun(lc)
 	if !l.busy.CompareAndSwap(seq, 0) {
 		// The watchdog took lc out of the loop and started a new leader.
@@ -489,15 +496,68 @@ func (s *Server) endLoopConn(lc *loopConn) {
 	s.wg.Done()
 }
 
-// watchdog deposes leaders stuck on one connection for 10-20 ms.
+// watchdog deposes leaders stuck on one connection for 10-20 ms. After
+// 100 ms without any loop serving it sleeps until one does.
 func (all *eventLoops) watchdog() {
-	every(all.quit, 10*time.Millisecond, all.deposeStuckLeaders)
+	const period = 10 * time.Millisecond
+	t := time.NewTicker(period)
+	defer t.Stop()
+	idle := 0
+	for {
+		select {
+		case <-all.quit:
+			return
+		case <-t.C:
+		}
+		if all.deposeStuckLeaders() {
+			idle = 0
+			continue
+		}
+		if idle++; idle < 10 {
+			continue
+		}
+		all.watchIdle.Store(true)
+		if all.anyBusy() { // a serve that began before the flag was up
+			all.watchIdle.Store(false)
+			idle = 0
+			continue
+		}
+		select {
+		case <-all.quit:
+			return
+		case <-all.watchWake:
+		}
+		idle = 0
+		t.Reset(period)
+	}
 }
 
-// deposeStuckLeaders is one watchdog pass over the loops.
-func (all *eventLoops) deposeStuckLeaders() {
+// wakeWatchdog is called as a serve starts.
+func (all *eventLoops) wakeWatchdog() {
+	if all.watchIdle.Load() && all.watchIdle.CompareAndSwap(true, false) {
+		select {
+		case all.watchWake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (all *eventLoops) anyBusy() bool {
+	for _, l := range all.loops {
+		if l.busy.Load() > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// deposeStuckLeaders is one watchdog pass over the loops. It reports
+// whether any loop was serving.
+func (all *eventLoops) deposeStuckLeaders() bool {
+	busy := false
 	for _, l := range all.loops {
 		v := l.busy.Load()
+		busy = busy || v > 0
 		if v <= 0 || v != l.watchSeen {
 			l.watchSeen = v
 			continue
@@ -520,6 +580,7 @@ func (all *eventLoops) deposeStuckLeaders() {
 		all.wg.Add(1)
 		go l.run(pending)
 	}
+	return busy
 }
 
 // ---------------------------------------------------------------------------

@@ -128,7 +128,8 @@ func TestLoopScriptKillFromSameLoop(t *testing.T) {
 
 // The watchdog takes a connection whose command runs long out of the
 // loop (Redis's DEBUG SLEEP stops the whole server, so the others wait
-// for it either way); both go on working.
+// for it either way), also when it was asleep with the server idle; both
+// go on working.
 func TestLoopWatchdogDeposesLongCommand(t *testing.T) {
 	s, client := startOneLoop(t, "--enable-debug-command", "yes")
 	ctx := context.Background()
@@ -136,6 +137,9 @@ func TestLoopWatchdogDeposesLongCommand(t *testing.T) {
 	if err := other.Ping(ctx).Err(); err != nil {
 		t.Fatal(err)
 	}
+	// Long enough for the watchdog to go to sleep (all loops idle): the
+	// long command's serve must wake it.
+	time.Sleep(300 * time.Millisecond)
 	if err := sleeper.Do(ctx, "DEBUG", "SLEEP", "0.2").Err(); err != nil {
 		t.Fatal(err)
 	}
