@@ -67,6 +67,9 @@ type eventLoop struct {
 	cur   *loopConn
 	dirty []*loopConn // ran commands since the last flush
 
+	spinMisses int // consecutive spins that found nothing
+	spinSkip   int // waits left that block at once (the load is light)
+
 	watchSeen int64 // the watchdog's previous look at busy
 }
 
@@ -252,19 +255,34 @@ func (l *eventLoop) run(pending []*loopConn) {
 // spinWait is how long a leader polls for more events before it sleeps
 // in epoll_wait: under load the next request arrives within
 // microseconds, and a leader asleep in the kernel costs a thread wake-up
-// (and the runtime's monitor thread more) to get back.
-const spinWait = 50 * time.Microsecond
+// (and the runtime's monitor thread more) to get back. Under a light load
+// the spin only burns CPU: after spinMissLimit spins in a row that found
+// nothing, the next spinSkipWaits waits block at once.
+const (
+	spinWait      = 50 * time.Microsecond
+	spinMissLimit = 4
+	spinSkipWaits = 64
+)
 
 func (l *eventLoop) wait(events []syscall.EpollEvent) (int, error) {
+	if l.spinSkip > 0 {
+		l.spinSkip--
+		return syscall.EpollWait(l.epfd, events, -1)
+	}
 	deadline := time.Now().Add(spinWait)
 	for {
 		n, err := syscall.EpollWait(l.epfd, events, 0)
 		if n != 0 || err != nil && err != syscall.EINTR {
+			l.spinMisses = 0
 			return n, err
 		}
 		if time.Now().After(deadline) {
 			break
 		}
+	}
+	if l.spinMisses++; l.spinMisses >= spinMissLimit {
+		l.spinMisses = 0
+		l.spinSkip = spinSkipWaits
 	}
 	return syscall.EpollWait(l.epfd, events, -1)
 }
