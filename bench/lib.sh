@@ -74,3 +74,42 @@ wait_ping() {
 		return 1
 	done
 }
+
+# ---------------------------------------------------------------------------
+# redis-benchmark rows with the server's CPU time per request.
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# bench_cpu SERVER PORT PIPELINE PID redis-benchmark-args...: one line per
+# test, "SERVER Pn TEST rps cpu_us_per_request", TEST being the first word
+# of redis-benchmark's test name in capitals ("LPUSH (needed to benchmark
+# LRANGE)" becomes LPUSH_SETUP). The CPU time (user+system of PID around
+# the run) covers the whole invocation: run one test per call. Uses
+# CLIENTS and REQUESTS.
+bench_cpu() {
+	local srv=$1 port=$2 p=$3 pid=$4 a b out
+	shift 4
+	a=$(cpu_ticks "$pid")
+	out=$(redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$REQUESTS" -P "$p" -q --csv "$@" 2>/dev/null)
+	b=$(cpu_ticks "$pid")
+	echo "$out" | sed -e 's/ (needed[^)]*)/_SETUP/' -e 's/ ([^)]*)//' |
+		awk -F'","' -v srv="$srv" -v p="$p" -v t=$((b - a)) -v n="$REQUESTS" -v hz="$(getconf CLK_TCK)" \
+			'$1 !~ /test/ { name = $1; sub(/^"/, "", name); split(name, w, " "); rps = $2; sub(/".*/, "", rps)
+				printf "%s P%s %s %s %.3f\n", srv, p, toupper(w[1]), rps, t * 1e6 / hz / n }'
+}
+
+# cpu_table RESULTS TEST...: medians per test and pipeline (-P 1, -P 16) of
+# the rows bench_cpu wrote to RESULTS, with the Redwing/Redis ratios.
+cpu_table() {
+	local results=$1 P T
+	shift
+	printf "%-14s %-4s %12s %12s %6s %10s %10s %6s\n" test pipe "redis rps" "redwing rps" ratio "redis µs" "redwing µs" ratio
+	for P in 1 16; do
+		for T; do
+			med() { grep "^$1 P$P $T " "$results" | awk -v f="$2" '{print $f}' | sort -n | awk '{a[NR]=$1} END {print (NR%2)? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+			awk -v t="$T" -v p="$P" -v a="$(med redis 4)" -v b="$(med redwing 4)" -v ca="$(med redis 5)" -v cb="$(med redwing 5)" \
+				'BEGIN { printf "%-14s %-4s %12.0f %12.0f %6.2f %10.2f %10.2f %6.2f\n", t, "-P"p, a, b, (a>0? b/a : 0), ca, cb, (ca>0? cb/ca : 0) }'
+		done
+	done
+	echo "rps ratio: Redwing/Redis, higher is better; µs: server CPU time per request, ratio Redwing/Redis, lower is better"
+}
