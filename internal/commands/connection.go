@@ -759,13 +759,8 @@ func cmdClientPause(c *engine.Ctx) {
 			return
 		}
 	}
-	ms, ok := resp.ParseInt(c.Argv[2])
+	ms, ok := parseMsTimeout(c, c.Argv[2])
 	if !ok {
-		c.ErrString("ERR timeout is not an integer or out of range")
-		return
-	}
-	if ms < 0 {
-		c.Err(errs.TimeoutNeg)
 		return
 	}
 	if ms > 0 {
@@ -782,6 +777,22 @@ func cmdClientUnpause(c *engine.Ctx) {
 }
 
 // CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
+// parseMsTimeout parses a timeout in milliseconds as Redis's
+// getTimeoutFromObjectOrReply with UNIT_MILLISECONDS (CLIENT PAUSE, WAIT),
+// replying its errors.
+func parseMsTimeout(c *engine.Ctx, arg []byte) (int64, bool) {
+	ms, ok := resp.ParseInt(arg)
+	if !ok {
+		c.ErrString("ERR timeout is not an integer or out of range")
+		return 0, false
+	}
+	if ms < 0 {
+		c.Err(errs.TimeoutNeg)
+		return 0, false
+	}
+	return ms, true
+}
+
 func cmdClientUnblock(c *engine.Ctx) {
 	if len(c.Argv) > 4 {
 		connSubcommandSyntaxErr(c)

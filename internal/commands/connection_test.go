@@ -267,3 +267,17 @@ func TestConnSecurityAttack(t *testing.T) {
 		t.Fatalf("POST: closing %v, pending %q", c.Closing, c.W.Buf)
 	}
 }
+
+// With enable-module-command allowing it, MODULE LOAD and UNLOAD fail as
+// Redis's do for a library that cannot be loaded and an absent module.
+func TestModuleCommandsWhenEnabled(t *testing.T) {
+	x := newCnEnv(t)
+	if err := x.cfg.SetInternal("enable-module-command", "yes"); err != nil { // immutable: as from the config file
+		t.Fatal(err)
+	}
+	c := x.client()
+	x.expect(c, "-ERR Error loading the extension. Please check the server logs.\r\n", "MODULE", "LOAD", "/nonexistent.so")
+	x.expect(c, "-ERR Error loading the extension. Please check the server logs.\r\n", "MODULE", "LOADEX", "/nonexistent.so", "ARGS", "a")
+	x.expect(c, "-ERR Error unloading module: no such module with that name\r\n", "MODULE", "UNLOAD", "foo")
+	x.expect(c, "*0\r\n", "MODULE", "LIST")
+}

@@ -29,19 +29,31 @@ func init() {
 	engine.Register("memory|help", cmdMemoryHelp)
 }
 
-// debugAllowed applies enable-debug-command: "yes", or "local" for
-// clients on a unix socket or a loopback address.
-func debugAllowed(c *engine.Ctx) bool {
+// debugAllowed applies enable-debug-command.
+func debugAllowed(c *engine.Ctx) bool { return protectedAllowed(c, "enable-debug-command") }
+
+// protectedAllowed applies an enable-*-command directive of Redis's
+// protected commands: "yes", or "local" for clients on a unix socket or a
+// loopback address.
+func protectedAllowed(c *engine.Ctx, directive string) bool {
 	if c.E.Cfg == nil {
 		return false
 	}
-	switch strings.ToLower(c.E.Cfg.String("enable-debug-command")) {
+	switch strings.ToLower(c.E.Cfg.String(directive)) {
 	case "yes":
 		return true
 	case "local":
 		return isLocalClient(c.C)
 	}
 	return false
+}
+
+// protectedError is Redis's rejection of a protected command (DEBUG,
+// MODULE) that its enable-*-command directive does not allow.
+func protectedError(c *engine.Ctx, name, directive string) {
+	c.ErrString("ERR " + name + " command not allowed. If the " + directive + " option is set to \"local\", " +
+		"you can run it from a local connection, otherwise you need to set this option in the " +
+		"configuration file, and then restart the server.")
 }
 
 func isLocalClient(cl *engine.Client) bool {
@@ -60,9 +72,7 @@ func isLocalClient(cl *engine.Client) bool {
 // DEBUG subcommand [argument ...]
 func cmdDebug(c *engine.Ctx) {
 	if !debugAllowed(c) {
-		c.ErrString("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", " +
-			"you can run it from a local connection, otherwise you need to set this option in the " +
-			"configuration file, and then restart the server.")
+		protectedError(c, "DEBUG", "enable-debug-command")
 		return
 	}
 	sub := strings.ToLower(string(c.Argv[1]))

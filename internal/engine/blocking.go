@@ -77,9 +77,10 @@ type Waiter struct {
 	deadline time.Time // zero: wait forever
 	reply    resp.Writer
 	done     chan struct{}
-	each     bool  // tried on its own: failing does not stop later waiters
-	onDelete bool  // also woken when a key's value is deleted or replaced
-	objs     []any // with onDelete: each key's value (Entry.Obj) when it blocked
+	each     bool   // tried on its own: failing does not stop later waiters
+	onDelete bool   // also woken when a key's value is deleted or replaced
+	objs     []any  // with onDelete: each key's value (Entry.Obj) when it blocked
+	timedOut []byte // the reply on timeout or CLIENT UNBLOCK; nil: a null array
 
 	mu    sync.Mutex
 	state int
@@ -176,6 +177,16 @@ func (c *Ctx) Block(keys [][]byte, timeout time.Duration, extra []byte, serve Se
 // can reply an error as XREADGROUP's does.
 func (c *Ctx) BlockEach(keys [][]byte, timeout time.Duration, onDelete bool, serve ServeFunc) {
 	c.block(keys, timeout, nil, serve, true, onDelete)
+}
+
+// BlockFor parks the client on no key until timeout (0 = forever), CLIENT
+// UNBLOCK or the connection closes; it then replies timedOut (raw RESP),
+// or the UNBLOCKED error. WAIT with no replicas to wait for uses it.
+func (c *Ctx) BlockFor(timeout time.Duration, timedOut []byte) {
+	c.block(nil, timeout, nil, nil, false, false)
+	if w := c.C.bw.Load(); w != nil {
+		w.timedOut = timedOut
+	}
 }
 
 func (c *Ctx) block(keys [][]byte, timeout time.Duration, extra []byte, serve ServeFunc, each, onDelete bool) {
@@ -520,7 +531,11 @@ func (e *Engine) WaitBlocked(c *Client, closed <-chan struct{}) bool {
 			c.W.Raw(w.reply.Buf)
 		}
 	case wsTimedOut, wsUnblockTimeout:
-		if !drop {
+		switch {
+		case drop:
+		case w.timedOut != nil:
+			c.W.Raw(w.timedOut)
+		default:
 			c.W.NullArray()
 		}
 	case wsUnblockError:

@@ -143,6 +143,9 @@ func (e *Engine) logf(format string, args ...any) {
 	}
 }
 
+// Logf writes a server log line (through SetLogf's function, if any).
+func (e *Engine) Logf(format string, args ...any) { e.logf(format, args...) }
+
 // ---------------------------------------------------------------------------
 // Per-client state.
 
