@@ -2,6 +2,7 @@ package commands
 
 import (
 	"strconv"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -280,4 +281,46 @@ func TestModuleCommandsWhenEnabled(t *testing.T) {
 	x.expect(c, "-ERR Error loading the extension. Please check the server logs.\r\n", "MODULE", "LOADEX", "/nonexistent.so", "ARGS", "a")
 	x.expect(c, "-ERR Error unloading module: no such module with that name\r\n", "MODULE", "UNLOAD", "foo")
 	x.expect(c, "*0\r\n", "MODULE", "LIST")
+}
+
+// A handler that panics (a bug) costs its command an error reply, not the
+// server: the locks it held are released (the next commands on the same
+// keys run), a partial reply is dropped, and it is not propagated.
+func TestHandlerPanicIsContained(t *testing.T) {
+	x := newCnEnv(t)
+	c := x.client()
+	var logged []string
+	x.e.SetLogf(func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) })
+	for _, name := range []string{"get", "mset", "flushall"} { // shard locks, several shards, the world lock
+		cmd := x.e.Lookup([]byte(name))
+		orig := cmd.Proc
+		cmd.Proc = func(c *engine.Ctx) {
+			c.W.Array(2) // a partial reply
+			panic("boom")
+		}
+		var args []string
+		switch name {
+		case "get":
+			args = []string{"GET", "k"}
+		case "mset":
+			args = []string{"MSET", "a", "1", "b", "2", "c", "3"}
+		default:
+			args = []string{"FLUSHALL"}
+		}
+		x.expect(c, "-ERR internal error while executing '"+name+"', see the server log\r\n", args...)
+		cmd.Proc = orig
+		x.expect(c, "+OK\r\n", "MSET", "k", "v", "a", "1", "b", "2", "c", "3")
+		x.expect(c, "$1\r\nv\r\n", "GET", "k")
+		x.expect(c, "+OK\r\n", "MULTI")
+		x.expect(c, "+QUEUED\r\n", "GET", "k")
+		x.expect(c, "*1\r\n$1\r\nv\r\n", "EXEC")
+	}
+	if len(logged) != 3 || !strings.Contains(logged[0], "panicked: boom") {
+		t.Fatalf("log: %q", logged)
+	}
+	for _, w := range x.sink.take() {
+		if strings.HasPrefix(w, "FLUSHALL") {
+			t.Fatalf("a panicked command was propagated: %q", w)
+		}
+	}
 }

@@ -189,7 +189,7 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 	if cmd.NoLock { // options.go: EXEC
 		ctx.DB = ks.DB(c.DB)
 		e.beginCall(c, c.DB, nil, false) // pub/sub and tracking seams (pubsub_hooks.go)
-		cmd.Proc(ctx)
+		e.runProc(ctx)
 		e.endCall(ctx, nil, false)
 		e.account(ctx, start)
 		return
@@ -205,7 +205,7 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 			e.guardCmd(ctx.DB, cmd, argv)
 		}
 		e.beginCall(c, c.DB, nil, true)
-		cmd.Proc(ctx)
+		e.runProc(ctx)
 		e.endCall(ctx, nil, true)
 		e.finish(ctx)
 		ks.UnlockWorld()
@@ -217,7 +217,7 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 		ctx.DB = ks.DB(c.DB)
 		if cmd.SelfLocking {
 			e.beginCall(c, c.DB, nil, false)
-			cmd.Proc(ctx)
+			e.runProc(ctx)
 			e.endCall(ctx, nil, false)
 			e.finish(ctx)
 		} else {
@@ -230,7 +230,7 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 				ks.LockWorld()
 				ctx.Exclusive = true
 				e.beginCall(c, c.DB, nil, true)
-				cmd.Proc(ctx)
+				e.runProc(ctx)
 				e.endCall(ctx, nil, true)
 				e.finish(ctx)
 				ks.UnlockWorld()
@@ -251,7 +251,7 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 			if c.NoTouch && cmd.Spec.Name != "touch" {
 				e.runNoTouch(ctx, keys)
 			} else {
-				cmd.Proc(ctx)
+				e.runProc(ctx)
 			}
 			e.endCall(ctx, keys, false)
 			e.finish(ctx)
@@ -278,7 +278,7 @@ func (e *Engine) runNoTouch(ctx *Ctx, keys []int) {
 			stamps = append(stamps, saved{ent, ctx.Argv[k], ent.Access})
 		}
 	}
-	ctx.Cmd.Proc(ctx)
+	e.runProc(ctx)
 	for _, s := range stamps {
 		// Only if the key still has that entry: a freed entry is reused.
 		if ctx.DB.Peek(s.key) == s.ent {
@@ -378,7 +378,7 @@ func (e *Engine) execQueueLocked(c *Client, queue []QueuedCmd) {
 		if guardsActive.Load() != 0 { // snapshot copy-on-write (persist_hooks.go)
 			e.guardCmd(ctx.DB, q.Cmd, q.Argv)
 		}
-		q.Cmd.Proc(&ctx)
+		e.runProc(&ctx)
 		e.endQueued(&ctx)
 		e.account(&ctx, start)
 		if e.hasSinks.Load() {

@@ -342,7 +342,7 @@ func (r *ScriptRun) Call(argv [][]byte) ([]byte, string) {
 	if guardsActive.Load() != 0 { // snapshot copy-on-write (persist_hooks.go)
 		e.guardCmd(ctx.DB, cmd, argv)
 	}
-	cmd.Proc(ctx)
+	e.runProc(ctx)
 	e.account(ctx, start)
 	if ctx.dirty > 0 {
 		r.outer.dirty += ctx.dirty
@@ -467,7 +467,7 @@ func (e *Engine) scriptGate(c *Client, cmd *Command, argv [][]byte) bool {
 	}
 	ctx := Ctx{E: e, C: c, Cmd: cmd, Argv: argv, W: &c.W, DB: e.KS.DB(c.DB)}
 	start := nanotime()
-	cmd.Proc(&ctx)
+	e.runProc(&ctx)
 	e.account(&ctx, start)
 	return true
 }

@@ -21,13 +21,28 @@ type table struct {
 	chunks []*[chunkLen]Entry
 	used   uint32 // entries handed out so far (free ones included)
 	free   uint32 // 1 + the first free entry (a list linked through Expire); 0: none
+	fp     fpMemo
+}
+
+// fpMemo is the last computed size of a table's chunks and indexes, with
+// the lengths it was computed for: every write asks for the footprint
+// twice, and the structures change size rarely.
+type fpMemo struct {
+	chunks, chunksCap, idx, vol uint32
+	bytes                       int64
 }
 
 // footprint returns the heap bytes of the table's own structures (chunks,
 // indexes and the arena's live part), for memory accounting.
 func (t *table) footprint() int64 {
-	return t.a.size - t.a.dead + int64(len(t.chunks))*int64(allocSize(chunkLen*int(entrySize))) +
-		int64(allocSize(cap(t.chunks)*8)+allocSize(len(t.idx.slots)*8)+allocSize(len(t.vol.slots)*8))
+	m := &t.fp
+	if m.chunks != uint32(len(t.chunks)) || m.chunksCap != uint32(cap(t.chunks)) ||
+		m.idx != uint32(len(t.idx.slots)) || m.vol != uint32(len(t.vol.slots)) {
+		*m = fpMemo{uint32(len(t.chunks)), uint32(cap(t.chunks)), uint32(len(t.idx.slots)), uint32(len(t.vol.slots)),
+			int64(len(t.chunks))*int64(allocSize(chunkLen*int(entrySize))) +
+				int64(allocSize(cap(t.chunks)*8)+allocSize(len(t.idx.slots)*8)+allocSize(len(t.vol.slots)*8))}
+	}
+	return t.a.size - t.a.dead + m.bytes
 }
 
 const entrySize = unsafe.Sizeof(Entry{})
