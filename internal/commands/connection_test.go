@@ -1,8 +1,8 @@
 package commands
 
 import (
-	"strconv"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
