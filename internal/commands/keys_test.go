@@ -186,6 +186,12 @@ func TestGenericTTLArithmetic(t *testing.T) {
 	x.expect(":1\r\n", "PTTL", "k")
 	x.takeEvents()
 	x.sink.take()
+	// At its expiry millisecond the key is still there (Redis expires a
+	// key once now > its time), one millisecond later it is gone.
+	x.clk.Advance(time.Millisecond)
+	x.expect(":0\r\n", "TTL", "k")
+	x.expect(":0\r\n", "PTTL", "k")
+	x.takeEvents()
 	x.clk.Advance(time.Millisecond)
 	x.expect(":-2\r\n", "TTL", "k")
 	x.expect(":-2\r\n", "PTTL", "k")

@@ -290,6 +290,8 @@ func TestStringCommandsTTL(t *testing.T) {
 	}
 	x.do("SET", "k", "v", "PX", "500")
 	x.clk.Advance(500e6)
+	x.expect("$1\r\nv\r\n", "GET", "k") // at its expiry millisecond: still there
+	x.clk.Advance(1e6)
 	x.expect("$-1\r\n", "GET", "k")
 	x.expect(":1\r\n", "INCR", "k")
 	x.expect(":-1\r\n", "PTTL", "k")

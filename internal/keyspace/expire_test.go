@@ -147,7 +147,7 @@ func TestLookupNeverReturnsExpired(t *testing.T) {
 	ks.Hooks = h
 	r := rand.New(rand.NewPCG(3, 4))
 	db := ks.DB(1)
-	live := func(e *Entry) bool { return e.Expire == 0 || e.Expire > clk.NowMs() }
+	live := func(e *Entry) bool { return e.Expire == 0 || e.Expire >= clk.NowMs() }
 	for step := 0; step < 20000; step++ {
 		key := []byte("k" + strconv.Itoa(r.IntN(200)))
 		switch op := r.IntN(10); op {
@@ -251,7 +251,7 @@ func TestConcurrentLockedAccess(t *testing.T) {
 						// read before the lookup, which Lookup's own is not older than.
 						before := clk.NowMs()
 						if e := db.Lookup(key); e != nil {
-							if e.Expire != 0 && e.Expire <= before {
+							if e.Expire != 0 && e.Expire < before {
 								t.Errorf("Lookup returned an expired key")
 							}
 							e.Access++ // writers of the entry hold the shard lock

@@ -248,7 +248,7 @@ func (db *DB) live(sh *shard, tag uint32, key []byte) *Entry {
 		return nil
 	}
 	e := sh.t.at(ei)
-	if e.Expire != 0 && e.Expire <= db.ks.Clock.NowMs() {
+	if e.Expire != 0 && e.Expire < db.ks.Clock.NowMs() {
 		db.expireLocked(sh, slot, ei)
 		return nil
 	}
@@ -271,7 +271,7 @@ func (db *DB) Peek(key []byte) *Entry {
 		return nil
 	}
 	e := sh.t.at(ei)
-	if e.Expire != 0 && e.Expire <= db.ks.Clock.NowMs() {
+	if e.Expire != 0 && e.Expire < db.ks.Clock.NowMs() {
 		return nil
 	}
 	return e
@@ -491,7 +491,7 @@ func (db *DB) reapShardLocked(sh *shard) {
 	now := db.ks.Clock.NowMs()
 	var stale []uint32
 	for _, s := range sh.t.vol.slots {
-		if s != 0 && sh.t.at(uint32(s)-1).Expire <= now {
+		if s != 0 && sh.t.at(uint32(s)-1).Expire < now {
 			stale = append(stale, uint32(s)-1)
 		}
 	}
@@ -598,7 +598,7 @@ func (ks *Keyspace) ActiveExpireCycle(cursor *int, budget int) int {
 				sample := sh.t.volatileFrom(buf[:0], rand.IntN(len(sh.t.vol.slots)), len(buf))
 				expired := 0
 				for _, ei := range sample {
-					if sh.t.at(ei).Expire <= now {
+					if sh.t.at(ei).Expire < now {
 						db.expireEntry(sh, ei)
 						expired++
 					}

@@ -428,18 +428,19 @@ func (h *Hash) NextExpire() int64 {
 	return m
 }
 
-// ExpireFields removes every field whose expiry time is <= now, calling fn
+// ExpireFields removes every field whose expiry time is before now (a
+// field is still there at its expiry millisecond, as a key), calling fn
 // (if not nil) with each removed field before it goes, and returns how
 // many were removed. It is cheap when no field is due.
 func (h *Hash) ExpireFields(now int64, fn func(f []byte)) int {
 	t := h.ttls()
-	if t == nil || t.cnt == 0 || t.min > now {
+	if t == nil || t.cnt == 0 || t.min >= now {
 		return 0
 	}
 	removed := 0
 	if d := h.dense(); d != nil {
 		for i := len(d.ents) - 1; i >= 0; i-- {
-			if at := t.at[i]; at != 0 && at <= now {
+			if at := t.at[i]; at != 0 && at < now {
 				if fn != nil {
 					fn(sbytes(d.ents[i].field()))
 				}
@@ -452,7 +453,7 @@ func (h *Hash) ExpireFields(now int64, fn func(f []byte)) int {
 		for i := 0; off < len(h.lp); {
 			_, next := lpNext(h.lp, off)
 			vend := lpSkip(h.lp, next)
-			if at := t.at[i]; at != 0 && at <= now {
+			if at := t.at[i]; at != 0 && at < now {
 				if fn != nil {
 					f, _ := lpNext(h.lp, off)
 					fn(f)

@@ -122,7 +122,7 @@ func TestHashModel(t *testing.T) {
 				h.ExpireFields(now, func(f []byte) { gone = append(gone, string(f)) })
 				var want []string
 				for f, at := range ttl {
-					if at <= now {
+					if at < now {
 						want = append(want, f)
 						delete(ttl, f)
 						delete(model, f)

@@ -111,7 +111,7 @@ func (Format) AppendKey(dst []byte, db int, key []byte, ent *keyspace.Entry, now
 		var ttls [][]byte
 		o.ForEach(func(f, v []byte) bool {
 			at, _ := o.FieldExpire(f)
-			if at != 0 && at <= now {
+			if at != 0 && at < now {
 				return true
 			}
 			b.item(f, v)

@@ -23,7 +23,7 @@ import (
 func appendHashMetadata(dst []byte, e *Encoder, h *types.Hash, now int64) []byte {
 	n, minAt := 0, int64(0)
 	h.ForEachTTL(func(f, v []byte, at int64) bool {
-		if at != 0 && at <= now {
+		if at != 0 && at < now {
 			return true
 		}
 		n++
@@ -41,7 +41,7 @@ func appendHashMetadata(dst []byte, e *Encoder, h *types.Hash, now int64) []byte
 		switch {
 		case at == 0:
 			dst = AppendLen(dst, 0)
-		case at <= now:
+		case at < now:
 			return true
 		default:
 			dst = AppendLen(dst, uint64(at-minAt+1))
