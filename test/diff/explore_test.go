@@ -105,7 +105,7 @@ func TestExploreRandom(t *testing.T) {
 			if string(ta.Raw) != string(tb.Raw) || (xa.Int > 0) != (xb.Int > 0) || (xa.Int < 0 && xa.Int != xb.Int) || (string(ta.Raw) == "+string\r\n" && string(ea.Raw) != string(eb.Raw)) {
 				mismatches++
 				t.Logf("history: %s", strings.Join(hist, " | "))
-			t.Logf("op %d %s left %s diverging: type %s/%s ttl %d/%d dump %.80q / %.80q", op, show(args), k, ta.Raw, tb.Raw, xa.Int, xb.Int, ea.Raw, eb.Raw)
+				t.Logf("op %d %s left %s diverging: type %s/%s ttl %d/%d dump %.80q / %.80q", op, show(args), k, ta.Raw, tb.Raw, xa.Int, xb.Int, ea.Raw, eb.Raw)
 				for _, k := range keys {
 					p.both("DEL", k)
 				}
