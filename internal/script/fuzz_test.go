@@ -1,6 +1,8 @@
 package script
 
 import (
+	"regexp"
+	"strconv"
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
@@ -40,6 +42,27 @@ func FuzzLuaConversion(f *testing.F) {
 					t.Fatalf("reply %q (from %q) does not parse back: %d", w.Buf, b, m)
 				}
 			}
+		}
+	})
+}
+
+// FuzzLuaStr2d: tonumber's string conversion never panics, and on plain
+// decimal numbers agrees with strconv.
+func FuzzLuaStr2d(f *testing.F) {
+	for _, s := range []string{"1", "1e3", " -0.5 ", "0x1p4", "inf", "nan(1)", "1e", "0x", "9223372036854775808", "\t1\v"} {
+		f.Add(s)
+	}
+	plain := regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?$`)
+	f.Fuzz(func(t *testing.T, s string) {
+		v, ok := luaStr2d(s)
+		if plain.MatchString(s) {
+			want, err := strconv.ParseFloat(s, 64)
+			if !ok || (err == nil && v != want) {
+				t.Fatalf("luaStr2d(%q) = %v, %v; strconv says %v", s, v, ok, want)
+			}
+		}
+		for b := 2; b <= 36; b += 7 {
+			luaStrtoul(s, b)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package script
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 	"time"
 
@@ -190,6 +191,7 @@ func newVM(h *Host, kind vmKind) *vm {
 	g.RawSetString("pcall", L.NewFunction(v.luaPcall))
 	g.RawSetString("error", L.NewFunction(luaError))
 	g.RawSetString("tostring", L.NewFunction(luaTostring))
+	g.RawSetString("tonumber", L.NewFunction(luaTonumber))
 	g.RawSetString("gcinfo", L.NewFunction(luaGcinfo))
 	g.RawSetString("next", L.NewFunction(v.luaNext))
 	g.RawSetString("pairs", L.NewFunction(v.luaPairs))
@@ -197,6 +199,7 @@ func newVM(h *Host, kind vmKind) *vm {
 	g.RawSetString("rawset", L.NewFunction(v.luaRawset))
 	g.RawSetString("loadstring", L.NewFunction(v.luaLoadstring))
 	if m, ok := g.RawGetString("math").(*lua.LTable); ok {
+		m.RawSetString("huge", lua.LNumber(math.Inf(1))) // HUGE_VAL; gopher-lua has MaxFloat64
 		m.RawSetString("random", L.NewFunction(v.mathRandom))
 		m.RawSetString("randomseed", L.NewFunction(v.mathRandomseed))
 	}

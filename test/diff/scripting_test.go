@@ -621,3 +621,30 @@ func sha1hexTest(s string) string {
 	sum := sha1.Sum([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
+
+// TestScriptTonumber: Lua 5.1's tonumber (C's strtod and strtoul), which
+// gopher-lua's differs from; the results go through cjson and the
+// number-to-integer reply conversion.
+func TestScriptTonumber(t *testing.T) {
+	p := newPair(t)
+	for _, s := range []string{
+		"1", "1e3", "1E+2", "-1e-2", "1.5", ".5", "5.", "-0", "+7", " 12 ", "\t3\n", "12abc", "abc", "", " ", "1e", "1e+",
+		"0x10", "0X1F", "0x", "0x1p4", "0x.8", "-0x10", "9223372036854775808", "18446744073709551616", "1e400", "-1e400", "1e-400",
+		"inf", "-inf", "+inf", "Infinity", "nan", "-nan", "NAN", "nan(123)", "infinit", "1_000", "0b101", "0o17", "1 2", "--1",
+	} {
+		p.eval("local n = tonumber(ARGV[1]) if n == nil then return 'nil' end if n ~= n then return 'nan' end return {n, tostring(n)}", "0", s)
+		p.eval("local n = tonumber(ARGV[1]) if n == nil or n ~= n or n == math.huge or n == -math.huge then return 'special' end return cjson.encode(n)", "0", s)
+	}
+	for _, c := range [][2]string{
+		{"ff", "16"}, {"FF", "16"}, {"0xff", "16"}, {"777", "8"}, {"z", "36"}, {"102", "2"}, {" 101 ", "2"}, {"-1", "10"}, {"-1", "16"},
+		{"", "16"}, {"1.5", "16"}, {"10", "1"}, {"10", "37"}, {"zz", "35"}, {"ffffffffffffffffff", "16"},
+	} {
+		p.eval("local n = tonumber(ARGV[1], tonumber(ARGV[2])) if n == nil then return 'nil' end return tostring(n)", "0", c[0], c[1])
+	}
+	p.eval("return {tostring(math.huge), tostring(-math.huge), tostring(math.huge == 1/0), tostring(math.huge > 1e308)}", "0")
+	p.eval("return tonumber(12)", "0")
+	p.eval("return tonumber({})", "0")
+	p.eval("return tonumber()", "0")
+	p.eval("return tonumber(10, 16)", "0")
+	p.eval("return tonumber({}, 16)", "0")
+}
