@@ -198,6 +198,9 @@ func newVM(h *Host, kind vmKind) *vm {
 	g.RawSetString("rawget", L.NewFunction(v.luaRawget))
 	g.RawSetString("rawset", L.NewFunction(v.luaRawset))
 	g.RawSetString("loadstring", L.NewFunction(v.luaLoadstring))
+	if st, ok := g.RawGetString("string").(*lua.LTable); ok {
+		st.RawSetString("format", L.NewFunction(luaStringFormat))
+	}
 	if m, ok := g.RawGetString("math").(*lua.LTable); ok {
 		m.RawSetString("huge", lua.LNumber(math.Inf(1))) // HUGE_VAL; gopher-lua has MaxFloat64
 		m.RawSetString("random", L.NewFunction(v.mathRandom))

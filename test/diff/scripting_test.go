@@ -3,6 +3,7 @@ package diff
 import (
 	"crypto/sha1"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -647,4 +648,32 @@ func TestScriptTonumber(t *testing.T) {
 	p.eval("return tonumber()", "0")
 	p.eval("return tonumber(10, 16)", "0")
 	p.eval("return tonumber({}, 16)", "0")
+}
+
+// TestScriptStringFormat: string.format item by item as C's sprintf, with
+// numeric strings accepted where numbers are expected (luaL_checknumber).
+func TestScriptStringFormat(t *testing.T) {
+	p := newPair(t)
+	vals := []string{"0", "1", "-1", "42", "2.5", "-2.5", "1e3", "0x1F", "255", "65", "1e308", "-0", "9007199254740993", "1e20", "123456789", "0.000012345",
+		"nan", "inf", "-inf", "abc", "", "  7  ", "3.14159265358979"}
+	formats := []string{"%d", "%i", "%5d", "%-5d|", "%05d", "%+d", "% d", "%.3d", "%u", "%x", "%X", "%#x", "%o", "%#o", "%c", "%5.2f", "%f", "%.0f", "%#.0f",
+		"%e", "%.3E", "%g", "%G", "%.3g", "%#g", "%10.4g", "%-10g|", "%+.2e", "%s", "%10s", "%-10s|", "%.2s", "%q", "%%", "%5.1s|"}
+	for _, f := range formats {
+		for _, v := range vals {
+			p.eval("local ok, r = pcall(function() return string.format(ARGV[1], ARGV[2]) end) return {tostring(ok), r}", "0", f, v)
+			if n, err := strconv.ParseFloat(v, 64); err == nil && !strings.Contains(v, "x") {
+				_ = n
+				p.eval("local ok, r = pcall(function() return string.format(ARGV[1], tonumber(ARGV[2])) end) return {tostring(ok), r}", "0", f, v)
+			}
+		}
+	}
+	for _, s := range []string{
+		"return string.format('%d %s %q', 1, 'a', 'b\"\\n\\0c')",
+		"return string.format('%5', 1)", "return string.format('%y', 1)", "return string.format('%d')", "return string.format('%s', nil)",
+		"return string.format('%s', {})", "return string.format('%d', {})", "return string.format('%123d', 1)", "return string.format('%------d', 1)",
+		"return string.format('%.123f', 1)", "return string.format('x%')", "return ('%d-%s'):format(7, 'x')", "return string.format('%s', string.rep('a', 150))",
+		"return string.format('%.3s', string.rep('a', 150))", "return string.format(12)",
+	} {
+		p.eval("local ok, r = pcall(function() "+s+" end) return {tostring(ok), r}", "0")
+	}
 }
