@@ -228,10 +228,10 @@ func newVM(h *Host, kind vmKind) *vm {
 	// become Lua 5.1's "got no value" for missing arguments.
 	for _, name := range []string{"string", "math", "table", "coroutine", "cjson", "struct", "cmsgpack", "bit"} {
 		if t, ok := g.RawGetString(name).(*lua.LTable); ok {
-			v.wrapFuncs(t)
+			v.wrapFuncs(t, name+".")
 		}
 	}
-	v.wrapFuncs(g)
+	v.wrapFuncs(g, "")
 	// Library tables become read-only views.
 	for _, name := range []string{"string", "math", "table", "coroutine", "cjson", "struct", "cmsgpack", "bit", "redis"} {
 		if t, ok := g.RawGetString(name).(*lua.LTable); ok {
@@ -510,7 +510,7 @@ func chunkID(source string) string {
 }
 
 // wrapFuncs wraps the Go functions of t to record their argument count.
-func (v *vm) wrapFuncs(t *lua.LTable) {
+func (v *vm) wrapFuncs(t *lua.LTable, prefix string) {
 	type kv struct {
 		k string
 		f *lua.LFunction
@@ -529,13 +529,55 @@ func (v *vm) wrapFuncs(t *lua.LTable) {
 			continue
 		}
 		orig := x.f.GFunction
+		numeric, all := numericArgs[prefix+x.k], prefix+x.k == "string.char"
+		minTop := 0
+		if prefix+x.k == "table.insert" {
+			minTop = 3 // table.insert(t, v): the value stays as it is
+		}
 		w := v.L.NewFunction(func(L *lua.LState) int {
 			v.nargs = L.GetTop()
+			if (numeric != nil || all) && v.nargs >= minTop {
+				coerceNumericArgs(L, numeric, all)
+			}
 			return orig(L)
 		})
 		// Keep the original's upvalues: Go closures such as ipairs read
 		// theirs (ipairs returns its iterator from upvalue 1).
 		w.Upvalues = x.f.Upvalues
 		t.RawSetString(x.k, w)
+	}
+}
+
+// numericArgs are the integer parameters of gopher-lua library functions
+// that do not accept numeric strings where Lua 5.1's luaL_checkint does
+// (string.sub(s, "2") works in Redis).
+var numericArgs = map[string][]int{
+	"string.sub": {2, 3}, "string.rep": {2}, "string.byte": {2, 3}, "string.find": {3}, "string.gsub": {4},
+	"table.insert": {2}, "table.remove": {2}, "table.concat": {3, 4}, "math.ldexp": {2},
+	"select": {1}, "unpack": {2, 3},
+}
+
+// coerceNumericArgs replaces numeric strings at the positions given (or
+// at every position) by their numbers, as Lua 5.1's lua_tointeger reads
+// them; other values are left for the function to reject.
+func coerceNumericArgs(L *lua.LState, positions []int, all bool) {
+	top := L.GetTop()
+	conv := func(i int) {
+		if s, ok := L.Get(i).(lua.LString); ok {
+			if n, ok := luaStr2d(string(s)); ok {
+				L.Replace(i, lua.LNumber(n))
+			}
+		}
+	}
+	if all {
+		for i := 1; i <= top; i++ {
+			conv(i)
+		}
+		return
+	}
+	for _, i := range positions {
+		if i <= top {
+			conv(i)
+		}
 	}
 }

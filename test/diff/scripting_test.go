@@ -677,3 +677,20 @@ func TestScriptStringFormat(t *testing.T) {
 		p.eval("local ok, r = pcall(function() "+s+" end) return {tostring(ok), r}", "0")
 	}
 }
+
+// TestScriptNumericStringArgs: library functions take numeric strings
+// where they expect integers, as Lua 5.1's luaL_checkint does.
+func TestScriptNumericStringArgs(t *testing.T) {
+	p := newPair(t)
+	for _, s := range []string{
+		"return string.sub('hello', '2', '4')", "return string.sub('hello', ' 2 ')", "return string.sub('hello', '2.9')", "return string.sub('hello', 'x')",
+		"return string.rep('ab', '3')", "return {string.byte('abc', '1', '3')}", "return string.char('72', '105')", "return string.char('x')",
+		"return {string.find('a.b', '.', '2', true)}", "return {string.gsub('aaa', 'a', 'b', '2')}", "return select('2', 'a', 'b', 'c')",
+		"return select('#', 1, 2)", "return {unpack({1, 2, 3}, '2', '3')}", "return math.ldexp(3, '2')",
+		"local t = {1, 2} table.insert(t, '1', 'x') return t", "local t = {1, 2} table.insert(t, '5') return t",
+		"local t = {1, 2, 3} table.remove(t, '1') return t", "return table.concat({'a', 'b', 'c'}, ',', '2', '3')",
+		"return string.sub('hello', '1e0', '0x2')",
+	} {
+		p.eval("local ok, r = pcall(function() "+s+" end) if ok then return r end return {'err', r}", "0")
+	}
+}
