@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -374,15 +375,42 @@ func (v *vm) luaPcall(L *lua.LState) int {
 				obj = s
 			}
 		}
+		if f, ok := fn.(*lua.LFunction); ok && f.IsG {
+			// Called by pcall itself (pcall(cjson.decode, s)), a library
+			// function's error has no position in Lua: luaL_where finds
+			// pcall, a C function, at level 1.
+			// Nor a name: Lua's "bad argument #1 to '?'".
+			if s, ok := obj.(lua.LString); ok {
+				obj = lua.LString(strings.Replace(stripChunkPosition(string(s)), " to '(anonymous)' (", " to '?' (", 1))
+			}
+		}
 		L.SetTop(base)
 		L.Push(lua.LFalse)
 		L.Push(obj)
 		return 2
 	}
-	_ = fn
 	n := L.GetTop() - base
 	L.Insert(lua.LTrue, base+1)
 	return n + 1
+}
+
+// stripChunkPosition removes a leading "user_script:12: " (or
+// "user_function:12: ") from an error message.
+func stripChunkPosition(msg string) string {
+	for _, chunk := range []string{"user_script:", "user_function:"} {
+		if !strings.HasPrefix(msg, chunk) {
+			continue
+		}
+		i := len(chunk)
+		j := i
+		for j < len(msg) && msg[j] >= '0' && msg[j] <= '9' {
+			j++
+		}
+		if j > i && strings.HasPrefix(msg[j:], ": ") {
+			return msg[j+2:]
+		}
+	}
+	return msg
 }
 
 // luaTostring formats numbers as Lua 5.1 does ("%.14g").

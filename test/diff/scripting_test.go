@@ -694,3 +694,17 @@ func TestScriptNumericStringArgs(t *testing.T) {
 		p.eval("local ok, r = pcall(function() "+s+" end) if ok then return r end return {'err', r}", "0")
 	}
 }
+
+// TestScriptPcallOfLibraryFunction: a library function called by pcall
+// itself raises errors without position or name, as luaL_where and
+// luaL_argerror find pcall (a C function) above it.
+func TestScriptPcallOfLibraryFunction(t *testing.T) {
+	p := newPair(t)
+	for _, s := range []string{
+		"pcall(cjson.decode, '[1,]')", "pcall(cjson.encode, 0/0)", "pcall(string.rep)", "pcall(error, 'boom')",
+		"pcall(string.format, '%d', 'x')", "pcall(cmsgpack.unpack)", "pcall(tonumber)", "pcall(string.sub)",
+		"pcall(function() return cjson.decode('[1,]') end)", "pcall(function() return string.rep() end)",
+	} {
+		p.eval("local ok, e = "+s+" return {tostring(ok), e}", "0")
+	}
+}
