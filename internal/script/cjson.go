@@ -482,9 +482,13 @@ func (d *jsonDecoder) next() jsonToken {
 
 func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
 
-// invalidNumber is json_is_invalid_number: hex, leading zeros, inf, nan.
+// invalidNumber is json_is_invalid_number: a leading '+', hex, leading
+// zeros, inf, nan.
 func (d *jsonDecoder) invalidNumber() bool {
 	p := d.s[d.pos:]
+	if len(p) > 0 && p[0] == '+' {
+		return true
+	}
 	if len(p) > 0 && p[0] == '-' {
 		p = p[1:]
 	}
@@ -511,7 +515,7 @@ func (d *jsonDecoder) invalidNumber() bool {
 // numberTok parses a number as strtod does (longest valid prefix).
 func (d *jsonDecoder) numberTok() jsonToken {
 	tok := jsonToken{index: d.pos}
-	f, n := strtod(d.s[d.pos:])
+	f, n := cStrtod(d.s[d.pos:])
 	if n == 0 {
 		tok.typ, tok.err = tError, "invalid number"
 		return tok
@@ -521,85 +525,6 @@ func (d *jsonDecoder) numberTok() jsonToken {
 	return tok
 }
 
-// strtod parses the longest prefix of s that C's strtod accepts (decimal,
-// hex, inf, nan); it returns the value and the length consumed.
-func strtod(s string) (float64, int) {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	neg := i > 0 && s[0] == '-'
-	rest := s[i:]
-	if len(rest) >= 3 {
-		l := string([]byte{lowerByte(rest[0]), lowerByte(rest[1]), lowerByte(rest[2])})
-		if l == "inf" {
-			n := i + 3
-			if len(rest) >= 8 && stringsEqualFold(rest[:8], "infinity") {
-				n = i + 8
-			}
-			if neg {
-				return math.Inf(-1), n
-			}
-			return math.Inf(1), n
-		}
-		if l == "nan" {
-			if neg {
-				return math.Copysign(math.NaN(), -1), i + 3
-			}
-			return math.NaN(), i + 3
-		}
-	}
-	if len(rest) >= 2 && rest[0] == '0' && (rest[1] == 'x' || rest[1] == 'X') {
-		j := 2
-		for j < len(rest) && isHex(rest[j]) {
-			j++
-		}
-		if j == 2 {
-			return 0, i + 1
-		}
-		v, _ := strconv.ParseUint(rest[2:j], 16, 64)
-		f := float64(v)
-		if neg {
-			f = -f
-		}
-		return f, i + j
-	}
-	j := 0
-	digits := 0
-	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-		j++
-		digits++
-	}
-	if j < len(rest) && rest[j] == '.' {
-		j++
-		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-			j++
-			digits++
-		}
-	}
-	if digits == 0 {
-		return 0, 0
-	}
-	if j < len(rest) && (rest[j] == 'e' || rest[j] == 'E') {
-		k := j + 1
-		if k < len(rest) && (rest[k] == '+' || rest[k] == '-') {
-			k++
-		}
-		if k < len(rest) && rest[k] >= '0' && rest[k] <= '9' {
-			for k < len(rest) && rest[k] >= '0' && rest[k] <= '9' {
-				k++
-			}
-			j = k
-		}
-	}
-	f, err := strconv.ParseFloat(s[:i+j], 64)
-	if err != nil {
-		if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
-			return 0, 0
-		}
-	}
-	return f, i + j
-}
 
 func stringsEqualFold(a, b string) bool {
 	if len(a) != len(b) {

@@ -708,3 +708,13 @@ func TestScriptPcallOfLibraryFunction(t *testing.T) {
 		p.eval("local ok, e = "+s+" return {tostring(ok), e}", "0")
 	}
 }
+
+// TestScriptCjsonNumbers: cjson.decode reads numbers as lua-cjson does
+// with decode_invalid_numbers on (strtod, so '+1', '00', hex, inf and nan
+// are read; '.5' is an invalid token).
+func TestScriptCjsonNumbers(t *testing.T) {
+	p := newPair(t)
+	for _, j := range []string{"+1", "00", "-0", "0x10", "-0x10", "1.", "1e2", "1E-2", "Infinity", "-Infinity", "NaN", "nan", "inf", ".5", "-", "+", "1e", "[+1, 00, 1.]", "[.5]", "[-]", "0x1p3"} {
+		p.eval("local ok, v = pcall(cjson.decode, ARGV[1]) if not ok then return {'err', v} end if type(v) == 'number' then return tostring(v) end return cjson.encode(v)", "0", j)
+	}
+}
