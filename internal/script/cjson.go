@@ -525,7 +525,6 @@ func (d *jsonDecoder) numberTok() jsonToken {
 	return tok
 }
 
-
 func stringsEqualFold(a, b string) bool {
 	if len(a) != len(b) {
 		return false
