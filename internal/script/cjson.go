@@ -525,18 +525,6 @@ func (d *jsonDecoder) numberTok() jsonToken {
 	return tok
 }
 
-func stringsEqualFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		if lowerByte(a[i]) != lowerByte(b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
 func (d *jsonDecoder) stringTok() jsonToken {
 	tok := jsonToken{index: d.pos}
 	s := d.s
