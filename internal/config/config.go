@@ -749,9 +749,13 @@ func parseNumeric(sp *Spec, s string) (*value, string) {
 	} else if ll > sp.Max || ll < sp.Min {
 		return nil, fmt.Sprintf("argument must be between %d and %d inclusive", sp.Min, sp.Max)
 	}
-	if sp.Name == "hz" {
+	switch sp.Name {
+	case "hz":
 		// Redis accepts any hz but clamps it to [1, 500].
 		ll = min(max(ll, 1), 500)
+	case "repl-backlog-size":
+		// resizeReplicationBacklog raises it to CONFIG_REPL_BACKLOG_MIN_SIZE.
+		ll = max(ll, 16*1024)
 	}
 	v := &value{raw: ll, n: ll}
 	switch {

@@ -277,6 +277,8 @@ var setCases = [][]string{
 	{"list-max-listpack-size", "9999999999"},
 	{"list-max-ziplist-size", "-5"},
 	{"repl-backlog-size", "0"},
+	{"repl-backlog-size", "1k"},
+	{"repl-backlog-size", "16383"},
 	{"hash-max-listpack-entries", "-1"},
 	{"hash-max-ziplist-entries", "300"},
 	{"busy-reply-threshold", "-1"},
