@@ -1,12 +1,6 @@
 package engine
 
-import (
-	"runtime/debug"
-	"sync/atomic"
-)
-
-// commandPanics counts handler panics since start (tests, INFO later).
-var commandPanics atomic.Int64
+import "runtime/debug"
 
 // runProc runs the handler of ctx's command. A panic in a handler is a
 // bug, and it must not take the server down with every other client: it
@@ -25,7 +19,6 @@ func (e *Engine) runProc(ctx *Ctx) {
 }
 
 func (e *Engine) commandPanicked(ctx *Ctx, mark int, r any) {
-	commandPanics.Add(1)
 	name := ctx.Cmd.Spec.Name
 	e.logf("BUG: the '%s' command panicked: %v (the server goes on; please report this)\n%s", name, r, debug.Stack())
 	if mark <= len(ctx.W.Buf) {

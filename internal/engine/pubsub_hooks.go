@@ -649,12 +649,7 @@ func (q *asyncOut) flushInlineLocked(e *Engine) {
 	e.Stats.NetOutputBytes.Add(int64(n))
 	if err == nil && n == len(ch) {
 		q.mu.buf.reset()
-		switch {
-		case q.mu.spare == nil && cap(ch) <= spareMax:
-			q.mu.spare = ch[:0]
-		case cap(ch) == chunkMax:
-			putChunk(ch)
-		}
+		q.recycleLocked(ch)
 		if q.mu.idle != nil {
 			q.mu.idle.Broadcast()
 		}
@@ -787,18 +782,25 @@ func (q *asyncOut) written(chunks [][]byte, last bool, err error) bool {
 		return false
 	}
 	for i, ch := range chunks {
-		switch {
-		case q.mu.dead:
-		case q.mu.spare == nil && cap(ch) <= spareMax:
-			q.mu.spare = ch[:0]
-		case cap(ch) == chunkMax:
-			putChunk(ch)
-		case cap(ch) > cap(q.mu.spare) && cap(ch) <= spareMax:
-			q.mu.spare = ch[:0]
+		if !q.mu.dead {
+			q.recycleLocked(ch)
 		}
 		chunks[i] = nil
 	}
 	return true
+}
+
+// recycleLocked keeps a written chunk as the spare one or returns it to
+// the pool; q.mu is held.
+func (q *asyncOut) recycleLocked(ch []byte) {
+	switch {
+	case q.mu.spare == nil && cap(ch) <= spareMax:
+		q.mu.spare = ch[:0]
+	case cap(ch) == chunkMax:
+		putChunk(ch)
+	case cap(ch) > cap(q.mu.spare) && cap(ch) <= spareMax:
+		q.mu.spare = ch[:0]
+	}
 }
 
 // FlushOwn hands the client's pending replies (Client.W) to its queue at

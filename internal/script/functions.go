@@ -133,7 +133,7 @@ func (h *Host) buildLibrary(code string, timeout time.Duration) (*library, strin
 		L.SetContext(v.ctx)
 		timer = time.AfterFunc(timeout, func() {
 			lib.timedOut = true
-			v.ctx.stop(gen)
+			v.ctx.Kill(gen)
 		})
 	}
 	L.SetTop(0)

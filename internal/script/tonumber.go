@@ -107,34 +107,11 @@ func cStrtod(s string) (float64, int) {
 		}
 		return sign(0), j + 1 // "0x" without digits: the "0"
 	}
-	k := j
-	digits := 0
-	for k < len(s) && isDigit(s[k]) {
-		k++
-		digits++
-	}
-	if k < len(s) && s[k] == '.' {
-		k++
-		for k < len(s) && isDigit(s[k]) {
-			k++
-			digits++
-		}
-	}
+	k, digits := scanMantissa(s, j, isDigit)
 	if digits == 0 {
 		return 0, 0
 	}
-	if k < len(s) && (s[k] == 'e' || s[k] == 'E') {
-		e := k + 1
-		if e < len(s) && (s[e] == '+' || s[e] == '-') {
-			e++
-		}
-		if e < len(s) && isDigit(s[e]) {
-			for e < len(s) && isDigit(s[e]) {
-				e++
-			}
-			k = e
-		}
-	}
+	k = scanExponent(s, k, 'e')
 	v, err := strconv.ParseFloat(s[:k], 64)
 	if err != nil && !isRangeErr(err) {
 		return 0, 0
@@ -144,35 +121,15 @@ func cStrtod(s string) (float64, int) {
 
 // hexFloat reads hex digits [. hex digits] [p exponent] (after "0x").
 func hexFloat(s string) (float64, int) {
-	k, digits := 0, 0
-	for k < len(s) && isHex(s[k]) {
-		k++
-		digits++
-	}
-	if k < len(s) && s[k] == '.' {
-		k++
-		for k < len(s) && isHex(s[k]) {
-			k++
-			digits++
-		}
-	}
+	k, digits := scanMantissa(s, 0, isHex)
 	if digits == 0 {
 		return 0, 0
 	}
 	mant := s[:k]
 	exp := "p0"
-	if k < len(s) && (s[k] == 'p' || s[k] == 'P') {
-		e := k + 1
-		if e < len(s) && (s[e] == '+' || s[e] == '-') {
-			e++
-		}
-		if e < len(s) && isDigit(s[e]) {
-			for e < len(s) && isDigit(s[e]) {
-				e++
-			}
-			exp = "p" + s[k+1:e]
-			k = e
-		}
+	if e := scanExponent(s, k, 'p'); e > k {
+		exp = "p" + s[k+1:e]
+		k = e
 	}
 	if strings.HasSuffix(mant, ".") {
 		mant += "0"
@@ -185,6 +142,44 @@ func hexFloat(s string) (float64, int) {
 		return 0, 0
 	}
 	return v, k
+}
+
+// scanMantissa reads digits [. digits] from s[k:] (digits as isD says)
+// and returns where they end and how many digits there were.
+func scanMantissa(s string, k int, isD func(byte) bool) (int, int) {
+	digits := 0
+	for k < len(s) && isD(s[k]) {
+		k++
+		digits++
+	}
+	if k < len(s) && s[k] == '.' {
+		k++
+		for k < len(s) && isD(s[k]) {
+			k++
+			digits++
+		}
+	}
+	return k, digits
+}
+
+// scanExponent reads an exponent at s[k:] introduced by mark (either case)
+// with an optional sign and decimal digits, and returns where it ends (k
+// when there is none).
+func scanExponent(s string, k int, mark byte) int {
+	if k >= len(s) || s[k]|0x20 != mark {
+		return k
+	}
+	e := k + 1
+	if e < len(s) && (s[e] == '+' || s[e] == '-') {
+		e++
+	}
+	if e >= len(s) || !isDigit(s[e]) {
+		return k
+	}
+	for e < len(s) && isDigit(s[e]) {
+		e++
+	}
+	return e
 }
 
 // luaStrtoul reads s as C's strtoul in base (Lua 5.1's tonumber with a

@@ -75,7 +75,7 @@ var errStopped = errors.New("script stopped")
 
 func newRunCtx() *runCtx { return &runCtx{done: make(chan struct{})} }
 
-// arm starts a run and returns its generation, for stop.
+// arm starts a run and returns its generation, for Kill.
 func (c *runCtx) arm() uint64 {
 	c.mu.Lock()
 	if c.closed {
@@ -90,8 +90,8 @@ func (c *runCtx) arm() uint64 {
 	return g
 }
 
-// stop stops run gen if it is still the armed one.
-func (c *runCtx) stop(gen uint64) {
+// Kill stops run gen if it is still the armed one (engine.Killer).
+func (c *runCtx) Kill(gen uint64) {
 	c.mu.Lock()
 	if c.closed || c.gen != gen {
 		c.mu.Unlock()
@@ -108,9 +108,6 @@ func (c *runCtx) stop(gen uint64) {
 		}
 	}
 }
-
-// Kill implements engine.Killer.
-func (c *runCtx) Kill(gen uint64) { c.stop(gen) }
 
 func (c *runCtx) Deadline() (time.Time, bool) { return time.Time{}, false }
 func (c *runCtx) Done() <-chan struct{}       { return c.done }

@@ -641,18 +641,14 @@ func (lc *loopConn) Write(p []byte) (int, error) {
 		if lc.closing.Load() {
 			return total, net.ErrClosed
 		}
-		n, err := syscall.Write(lc.fd, p)
-		if n > 0 {
-			total += n
-			p = p[n:]
-			continue
-		}
-		switch err {
-		case syscall.EINTR:
-		case syscall.EAGAIN:
-			waitWritable(lc.fd, 50)
-		default:
+		n, err := tryWriteFD(lc.fd, p)
+		total += n
+		p = p[n:]
+		if err != nil {
 			return total, err
+		}
+		if len(p) > 0 {
+			waitWritable(lc.fd, 50)
 		}
 	}
 	return total, nil
@@ -675,7 +671,7 @@ func (lc *loopConn) TryWrite(p []byte) (int, error) {
 	if lc.closing.Load() {
 		return 0, nil
 	}
-	return tryWriteFD(int(lc.fd), p)
+	return tryWriteFD(lc.fd, p)
 }
 
 // tryWriteConn is TryWrite on a connection that left its loop: one
