@@ -51,7 +51,7 @@ func lookupStringForBit(c *engine.Ctx, key []byte, maxbit uint64) (*keyspace.Ent
 		wrongType(c)
 		return nil, false
 	}
-	return e, unshareString(e, n)
+	return e, unshareString(c, key, e, n)
 }
 
 // popcount counts the set bits of p.

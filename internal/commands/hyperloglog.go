@@ -47,11 +47,11 @@ func hllCheck(c *engine.Ctx, e *keyspace.Entry) bool {
 
 // hllUnshare makes e's string a buffer the key owns before an in-place
 // update (Redis's dbUnshareStringValue).
-func hllUnshare(e *keyspace.Entry) {
+func hllUnshare(c *engine.Ctx, key []byte, e *keyspace.Entry) {
 	if !e.Raw() {
 		buf := make([]byte, len(e.Str()), len(e.Str())+8)
 		copy(buf, e.Str())
-		e.SetStr(buf)
+		c.DB.SetStr(key, e, buf)
 		e.SetRaw(true)
 	}
 }
@@ -69,14 +69,14 @@ func cmdPFAdd(c *engine.Ctx) {
 		if !hllCheck(c, e) {
 			return
 		}
-		hllUnshare(e)
+		hllUnshare(c, key, e)
 	}
 	max := hllSparseMax(c)
 	s := e.Str()
 	for _, ele := range c.Argv[2:] {
 		var r int
 		s, r = types.HLLAdd(s, ele, max)
-		e.SetStr(s)
+		c.DB.SetStr(key, e, s)
 		s = e.Str() // a stored entry copies a reallocated value
 		switch r {
 		case 1:
@@ -125,7 +125,7 @@ func cmdPFCount(c *engine.Ctx) {
 	if !hllCheck(c, e) {
 		return
 	}
-	hllUnshare(e)
+	hllUnshare(c, key, e)
 	if card, ok := types.HLLCachedCard(e.Str()); ok {
 		c.W.Int(int64(card))
 		return
@@ -168,7 +168,7 @@ func cmdPFMerge(c *engine.Ctx) {
 		e = c.DB.Set(key, keyspace.RawStrEntry(types.HLLNew()))
 		c.Notify(engine.NotifyNew, "new", key)
 	} else {
-		hllUnshare(e)
+		hllUnshare(c, key, e)
 	}
 	if useDense {
 		d, ok := types.HLLSparseToDense(e.Str())
@@ -176,7 +176,7 @@ func cmdPFMerge(c *engine.Ctx) {
 			c.ErrString(errHLLInvalid)
 			return
 		}
-		e.SetStr(d)
+		c.DB.SetStr(key, e, d)
 	}
 	sparseMax := hllSparseMax(c)
 	for j, v := range max {
@@ -184,7 +184,7 @@ func cmdPFMerge(c *engine.Ctx) {
 			continue
 		}
 		b, _ := types.HLLSetRegister(e.Str(), j, v, sparseMax)
-		e.SetStr(b)
+		c.DB.SetStr(key, e, b)
 	}
 	types.HLLInvalidateCache(e.Str())
 	c.Modified(key)
@@ -204,7 +204,7 @@ func cmdPFDebug(c *engine.Ctx) {
 	if !hllCheck(c, e) {
 		return
 	}
-	hllUnshare(e)
+	hllUnshare(c, key, e)
 	switch {
 	case eqFold(cmd, "GETREG"):
 		if types.HLLEncoding(e.Str()) == types.HLLSparse {
@@ -213,7 +213,7 @@ func cmdPFDebug(c *engine.Ctx) {
 				c.ErrString(errHLLInvalid)
 				return
 			}
-			e.SetStr(d)
+			c.DB.SetStr(key, e, d)
 			c.Modified(key)
 		}
 		regs := types.HLLRegisterValues(e.Str())
@@ -241,7 +241,7 @@ func cmdPFDebug(c *engine.Ctx) {
 				c.ErrString(errHLLInvalid)
 				return
 			}
-			e.SetStr(d)
+			c.DB.SetStr(key, e, d)
 			conv = 1
 			c.Modified(key)
 		}

@@ -387,7 +387,7 @@ func cmdAppend(c *engine.Ctx) {
 		if !checkStringLength(c, int64(len(e.Str())), int64(len(val))) {
 			return
 		}
-		appendString(e, val)
+		appendString(c, key, e, val)
 		total = len(e.Str())
 	}
 	c.Modified(key)
@@ -492,7 +492,7 @@ func cmdSetRange(c *engine.Ctx) {
 		if !checkStringLength(c, offset, int64(len(val))) {
 			return
 		}
-		unshareString(e, int(offset)+len(val))
+		unshareString(c, key, e, int(offset)+len(val))
 		copy(e.Str()[offset:], val)
 	}
 	c.Modified(key)
@@ -551,7 +551,7 @@ func incrDecr(c *engine.Ctx, incr int64) {
 	v += incr
 	if e != nil {
 		// In place when it fits: the value is the key's own.
-		e.SetStr(strconv.AppendInt(e.Str()[:0], v, 10))
+		c.DB.SetStr(key, e, strconv.AppendInt(e.Str()[:0], v, 10))
 		e.SetRaw(false)
 	} else {
 		c.DB.Set(key, keyspace.StrEntry(strconv.AppendInt(nil, v, 10)))
@@ -597,7 +597,7 @@ func cmdIncrByFloat(c *engine.Ctx) {
 	}
 	s := formatLongDouble(sum)
 	if e != nil {
-		e.SetStr(s)
+		c.DB.SetStr(key, e, s)
 		e.SetRaw(false)
 	} else {
 		c.DB.Set(key, keyspace.StrEntry(s))

@@ -85,35 +85,35 @@ func notifyNew(c *engine.Ctx, key []byte) { c.Notify(engine.NotifyNew, "new", ke
 // unshareString makes e's value a buffer the key owns, at least n bytes
 // long (new bytes are zero), as Redis's dbUnshareStringValue followed by
 // sdsgrowzero. It reports whether the length changed.
-func unshareString(e *keyspace.Entry, n int) bool {
+func unshareString(c *engine.Ctx, key []byte, e *keyspace.Entry, n int) bool {
 	old := len(e.Str())
 	if n < old {
 		n = old
 	}
 	if e.Raw() && cap(e.Str()) >= n {
 		if n > old {
-			e.SetStr(e.Str()[:n])
+			c.DB.SetStr(key, e, e.Str()[:n])
 			clear(e.Str()[old:])
 		}
 		return n != old
 	}
 	buf := make([]byte, n, growCap(n, e.Raw()))
 	copy(buf, e.Str())
-	e.SetStr(buf)
+	c.DB.SetStr(key, e, buf)
 	e.SetRaw(true)
 	return n != old
 }
 
 // appendString appends v to e's value in place (after unsharing it).
-func appendString(e *keyspace.Entry, v []byte) {
+func appendString(c *engine.Ctx, key []byte, e *keyspace.Entry, v []byte) {
 	n := len(e.Str()) + len(v)
 	if e.Raw() && cap(e.Str()) >= n {
-		e.SetStr(append(e.Str(), v...))
+		c.DB.SetStr(key, e, append(e.Str(), v...))
 		return
 	}
 	buf := make([]byte, len(e.Str()), growCap(n, true))
 	copy(buf, e.Str())
-	e.SetStr(append(buf, v...))
+	c.DB.SetStr(key, e, append(buf, v...))
 	e.SetRaw(true)
 }
 

@@ -8,11 +8,11 @@ import (
 
 // A shard's arena holds the key and value bytes of its small string
 // entries in pages of bytes, allocated by bumping an offset. To the
-// collector a page is one object however many records it holds: entries
-// still point at their records, but marking a page already marked is
-// cheap, while marking millions of small objects of their own took over a
-// second of CPU per collection at 10M keys (cache misses on scattered mark
-// bits), stealing a core from the server.
+// collector a page is one object however many records it holds, reached
+// through the arena's page list (the entries pointing into it are in
+// chunks it does not scan, table.go), while millions of small objects of
+// their own took over a second of CPU per collection at 10M keys (cache
+// misses on scattered mark bits), stealing a core from the server.
 //
 // Freed records are not reused: a removal, or an overwrite that does not
 // fit in place, counts the bytes as dead. Once a quarter of an arena is

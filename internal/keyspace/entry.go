@@ -170,33 +170,31 @@ func (e *Entry) Str() []byte {
 	return e.value()
 }
 
-// SetStr stores b as the string value (nil as ""). A slice that
-// extends the current value in place (append within Str's capacity) is
-// recorded without copying; a stored entry copies any other slice next to
-// its key, and a detached one adopts b.
+// SetStr stores b as the value of a detached entry (nil as ""): the entry
+// adopts b, or records it in place when b extends or shortens its value
+// within its room. A stored entry's value is set with DB.SetStr.
 func (e *Entry) SetStr(b []byte) {
-	raw := e.klen & flagRaw
-	if base := e.p; e.klen&flagObj == 0 && base != nil {
-		k := e.klen & klenMask
-		if unsafe.Pointer(unsafe.SliceData(b)) == unsafe.Add(base, k) && cap(b) <= int(e.vcap) {
-			e.vlen = uint32(len(b))
-			return
-		}
-		if k > 0 {
-			// Out of the arena (an entry cannot reach its shard's): the
-			// record left behind is reclaimed by a later compaction.
-			e.setKeyValue(unsafe.Slice((*byte)(base), k), b, cap(b))
-			e.klen |= raw
-			return
-		}
+	if e.setInPlace(b) {
+		return
 	}
 	if cap(b) == 0 {
 		b = emptyStr[:0]
 	}
 	e.p = unsafe.Pointer(unsafe.SliceData(b))
-	e.klen = raw
+	e.klen &= flagRaw
 	e.vlen = uint32(len(b))
 	e.vcap = uint32(min(cap(b), 1<<32-1))
+}
+
+// setInPlace records b as e's string value when b is that value extended
+// or shortened within its room (appended to within Str's capacity).
+func (e *Entry) setInPlace(b []byte) bool {
+	if e.klen&flagObj != 0 || e.p == nil || cap(b) > int(e.vcap) ||
+		unsafe.Pointer(unsafe.SliceData(b)) != unsafe.Add(e.p, e.klen&klenMask) {
+		return false
+	}
+	e.vlen = uint32(len(b))
+	return true
 }
 
 // setKeyValue points e at a new allocation holding key then value, with

@@ -214,16 +214,19 @@ func (db *DB) Store(key []byte, e *Entry, o Object) {
 		o.(Packer).PackTo(e.value())
 		return
 	}
-	sh := db.shardFor(key)
+	if n < 0 && e.klen&(flagObj|flagPack) == flagObj && (*objBox)(e.p).obj == o {
+		return // changed in its box
+	}
+	sh, tag := db.locate(key)
+	_, ei := sh.t.find(tag, key)
 	was := keyCost(e) + sh.t.footprint()
-	switch {
-	case n >= 0:
-		sh.t.a.addDead(recordSize(e))
-		*e = bindPacked(&sh.t.a, key, o, n, e.Access, e.Expire)
+	sh.t.a.addDead(recordSize(e))
+	if n >= 0 {
+		sh.t.store(ei, bindPacked(&sh.t.a, key, o, n, e.Access, e.Expire))
 		sh.t.reclaim()
-	case e.klen&(flagObj|flagPack) != flagObj || (*objBox)(e.p).obj != o:
-		sh.t.a.addDead(recordSize(e))
-		e.SetObj(o)
+	} else {
+		p, vcap := newBox(o, key)
+		sh.t.store(ei, Entry{p: p, klen: uint32(len(key)) | flagObj, vcap: vcap, Access: e.Access, Expire: e.Expire})
 	}
 	db.addMem(keyCost(e) + sh.t.footprint() - was)
 }
@@ -338,7 +341,7 @@ func (db *DB) Set(key []byte, v Entry) *Entry {
 				db.ks.lazyFree(old)
 			}
 			sh.t.a.addDead(recordSize(old))
-			*old = bind(&sh.t.a, key, &v)
+			sh.t.store(ei, bind(&sh.t.a, key, &v))
 			sh.t.reclaim()
 		}
 		if v.Access == 0 {
@@ -358,6 +361,29 @@ func (db *DB) Set(key []byte, v Entry) *Entry {
 		db.exps.Add(1)
 	}
 	return e
+}
+
+// SetStr stores b as the string value of key's stored entry e (nil as
+// ""): in place when b is e's value extended or shortened within its room
+// (appended to within Str's capacity), else copied next to the key into an
+// allocation of its own with room for cap(b) value bytes, for the edits
+// that follow (APPEND, SETRANGE, SETBIT, PFADD). The key's shard must be
+// locked.
+func (db *DB) SetStr(key []byte, e *Entry, b []byte) {
+	if e.setInPlace(b) {
+		return
+	}
+	sh, tag := db.locate(key)
+	_, ei := sh.t.find(tag, key)
+	was := keyCost(e) + sh.t.footprint()
+	sh.t.a.addDead(recordSize(e))
+	var v Entry
+	v.setKeyValue(key, b, cap(b))
+	v.klen |= e.klen & flagRaw
+	v.Access, v.Expire = e.Access, e.Expire
+	sh.t.store(ei, v)
+	db.addMem(keyCost(e) + sh.t.footprint() - was)
+	sh.t.reclaim()
 }
 
 // SetExpire sets or clears (ms == 0) the TTL of an existing entry.

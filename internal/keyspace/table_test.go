@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/redwingdb/redwing/internal/clock"
+	"github.com/redwingdb/redwing/internal/testkit"
 )
 
 type tblObj struct{ n int }
@@ -164,9 +165,9 @@ func runTableModel(t *testing.T, keySpace, maxVal, steps, maintainEvery int) {
 			if e != nil && e.Obj() == nil {
 				add := strconv.Itoa(step)
 				if len(e.Str())+len(add) <= cap(e.Str()) {
-					e.SetStr(append(e.Str(), add...))
+					db.SetStr(kb, e, append(e.Str(), add...))
 				} else {
-					e.SetStr(append(append([]byte(nil), e.Str()...), add...))
+					db.SetStr(kb, e, append(append([]byte(nil), e.Str()...), add...))
 				}
 				m := model[k]
 				m.str += add
@@ -177,6 +178,7 @@ func runTableModel(t *testing.T, keySpace, maxVal, steps, maintainEvery int) {
 			checkEntry(t, step, k, e, model)
 		}
 		if step%20_000 == 0 {
+			testkit.CollectAndScribble()
 			checkAll(t, db, model)
 		}
 	}
@@ -195,11 +197,32 @@ func runTableModel(t *testing.T, keySpace, maxVal, steps, maintainEvery int) {
 	}
 }
 
+// checkPins checks that every stored entry whose value the collector must
+// see (a box, a record of its own) is pinned (table.pin).
+func checkPins(t *testing.T, db *DB) {
+	t.Helper()
+	for i := range db.shards {
+		tb := &db.shards[i].t
+		tb.each(func(ei uint32, e *Entry) bool {
+			p := heapRef(e)
+			var pinned unsafe.Pointer
+			if c, off := chunkOf(ei); int(c) < len(tb.pins) && tb.pins[c] != nil {
+				pinned = tb.pins[c][off]
+			}
+			if p != pinned {
+				t.Fatalf("shard %d: entry %d (%q) points at %p, pinned %p", i, ei, e.key(), p, pinned)
+			}
+			return true
+		})
+	}
+}
+
 // checkArenas checks that every arena record lies in a page of its shard's
 // arena (compaction moved them all) and that the dead count never exceeds
-// what is not live.
+// what is not live, and that entries are pinned (checkPins).
 func checkArenas(t *testing.T, db *DB) {
 	t.Helper()
+	checkPins(t, db)
 	for i := range db.shards {
 		sh := &db.shards[i]
 		a := &sh.t.a
@@ -298,6 +321,24 @@ func checkAll(t *testing.T, db *DB, model map[string]tblModel) {
 // TestOAIndexDeleteKeepsProbes fills a small index with colliding tags and
 // deletes in random order: every remaining value stays reachable from its
 // home slot (backward-shift deletion).
+// TestChunkOf checks that chunkOf numbers entries through chunks of the
+// sizes chunkSize gives, without gaps or overlaps.
+func TestChunkOf(t *testing.T) {
+	c, off := uint32(0), uint32(0)
+	for i := uint32(0); i < 100_000; i++ {
+		gc, goff := chunkOf(i)
+		if gc != c || goff != off {
+			t.Fatalf("chunkOf(%d) = %d, %d, want %d, %d", i, gc, goff, c, off)
+		}
+		if off++; int(off) == chunkSize(int(c)) {
+			c, off = c+1, 0
+		}
+	}
+	if chunkSize(0) != firstChunkLen || chunkSize(smallChunks) != chunkLen {
+		t.Fatalf("chunk sizes %d, %d", chunkSize(0), chunkSize(smallChunks))
+	}
+}
+
 func TestOAIndexDeleteKeepsProbes(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for round := 0; round < 200; round++ {
