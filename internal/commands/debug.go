@@ -802,6 +802,7 @@ func cmdMemoryMallocStats(c *engine.Ctx) {
 
 // MEMORY PURGE
 func cmdMemoryPurge(c *engine.Ctx) {
+	c.WillTakeLong() // a full collection: other clients go on meanwhile
 	debug.FreeOSMemory()
 	c.W.OK()
 }

@@ -15,6 +15,23 @@ type Conn interface {
 	Close() error
 }
 
+// loopYielder is implemented by connections served by an event loop
+// shared with other connections: YieldLoop hands the loop's other clients
+// to a new goroutine at once, so that a command known to take long does
+// not hold them up until the loop's watchdog notices it.
+type loopYielder interface {
+	YieldLoop()
+}
+
+// WillTakeLong tells the connection that the running command is about to
+// take long (MEMORY PURGE's collection): a connection sharing an event
+// loop lets the loop go on without it first.
+func (c *Ctx) WillTakeLong() {
+	if y, ok := c.C.conn.(loopYielder); ok {
+		y.YieldLoop()
+	}
+}
+
 // Reply modes for CLIENT REPLY.
 const (
 	ReplyOn = iota

@@ -85,7 +85,9 @@ type loopConn struct {
 	buf    []byte
 	args   [][]byte
 	need   int
-	queued bool // in the loop's dirty list
+	queued bool       // in the loop's dirty list
+	loop   *eventLoop // the loop it was adopted by
+	seq    int64      // the loop's serve number while it serves lc
 
 	closing atomic.Bool // Close was called, or the loop is closing it
 	wmu     sync.Mutex  // one writer of fd at a time; held to close or detach fd
@@ -196,6 +198,7 @@ func (all *eventLoops) adopt(tc *trackedConn) bool {
 	s.connsMu.Unlock()
 	s.wg.Add(1)
 	l := all.loops[int(all.next.Add(1))%len(all.loops)]
+	lc.loop = l
 	l.mu.Lock()
 	l.conns[int32(fd)] = lc
 	l.mu.Unlock()
@@ -303,6 +306,7 @@ func (l *eventLoop) serve(lc *loopConn) bool {
 	l.seq++
 	seq := l.seq
 	l.cur = lc
+	lc.seq = seq
 	l.busy.Store(seq)
 	l.all.wakeWatchdog()
 	next := l.s.readAndRun(lc)
@@ -550,6 +554,37 @@ func (all *eventLoops) watchdog() {
 	}
 }
 
+// depose takes the connection of serve number v out of loop l and starts
+// a new leader for the others, unless that serve ended meanwhile. The
+// goroutine serving v then carries on with that connection alone.
+func (l *eventLoop) depose(v int64) {
+	if !l.busy.CompareAndSwap(v, -1) {
+		return
+	}
+	// The stalled goroutine now owns l.cur; the loop state is ours until
+	// the new leader starts.
+	lc := l.cur
+	l.unregister(lc)
+	pending := make([]*loopConn, 0, len(l.dirty))
+	for _, d := range l.dirty {
+		if d != lc {
+			pending = append(pending, d)
+		}
+	}
+	l.busy.Store(0)
+	l.all.wg.Add(1)
+	go l.run(pending)
+}
+
+// YieldLoop deposes lc's leader at once when it is serving lc (a command
+// of lc is about to take long); the watchdog would do so 10-20 ms later.
+// On any other goroutine (lc left its loop) it does nothing.
+func (lc *loopConn) YieldLoop() {
+	if l := lc.loop; l != nil && lc.seq > 0 && l.busy.Load() == lc.seq {
+		l.depose(lc.seq)
+	}
+}
+
 // wakeWatchdog is called as a serve starts.
 func (all *eventLoops) wakeWatchdog() {
 	if all.watchIdle.Load() && all.watchIdle.CompareAndSwap(true, false) {
@@ -580,23 +615,7 @@ func (all *eventLoops) deposeStuckLeaders() bool {
 			l.watchSeen = v
 			continue
 		}
-		if !l.busy.CompareAndSwap(v, -1) {
-			continue
-		}
-		// The stalled goroutine now owns l.cur; the loop state is ours
-		// until the new leader starts.
-		lc := l.cur
-		l.unregister(lc)
-		pending := make([]*loopConn, 0, len(l.dirty))
-		for _, d := range l.dirty {
-			if d != lc {
-				pending = append(pending, d)
-			}
-		}
-		l.busy.Store(0)
-		l.watchSeen = 0
-		all.wg.Add(1)
-		go l.run(pending)
+		l.depose(v)
 	}
 	return busy
 }

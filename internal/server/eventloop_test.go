@@ -153,6 +153,34 @@ func TestLoopWatchdogDeposesLongCommand(t *testing.T) {
 	}
 }
 
+// A command that says it will take long (MEMORY PURGE) hands the loop's
+// other clients to a new leader before it starts, without waiting for the
+// watchdog: its connection leaves the loop even when the command is quick.
+func TestLoopYieldsBeforeLongCommand(t *testing.T) {
+	s, client := startOneLoop(t)
+	ctx := context.Background()
+	purger, other := client(), client()
+	for _, c := range []*redis.Client{purger, other} {
+		if err := c.Ping(ctx).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := inLoop(s); n != 2 {
+		t.Fatalf("%d connections in the loop, want 2", n)
+	}
+	if err := purger.Do(ctx, "MEMORY", "PURGE").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n := inLoop(s); n != 1 {
+		t.Fatalf("%d connections in the loop after MEMORY PURGE, want 1", n)
+	}
+	for _, c := range []*redis.Client{purger, other} {
+		if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // CLIENT PAUSE from one connection and UNPAUSE from another on the same loop.
 func TestLoopClientPause(t *testing.T) {
 	_, client := startOneLoop(t)
