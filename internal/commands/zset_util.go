@@ -212,6 +212,9 @@ func zsGetDouble(b []byte) (float64, bool) {
 	if len(b) == 0 || zsIsSpace(b[0]) {
 		return 0, false
 	}
+	if v, ok := zsSmallInt(b); ok {
+		return v, true
+	}
 	v, n, erange := zsStrtod(b)
 	if n != len(b) || math.IsNaN(v) {
 		return 0, false
@@ -220,6 +223,29 @@ func zsGetDouble(b []byte) (float64, bool) {
 		return 0, false
 	}
 	return v, true
+}
+
+// zsSmallInt parses the common score, an integer of up to 15 digits with
+// an optional sign, which strtod would give exactly (-0 included).
+func zsSmallInt(b []byte) (float64, bool) {
+	neg := b[0] == '-'
+	if neg || b[0] == '+' {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 15 {
+		return 0, false
+	}
+	n := int64(0)
+	for _, d := range b {
+		if d < '0' || d > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(d-'0')
+	}
+	if neg {
+		return -float64(n), true // -0 for "-0", as strtod
+	}
+	return float64(n), true
 }
 
 // zsRangeItem parses one bound of a score range (zslParseRange).

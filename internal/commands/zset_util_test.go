@@ -122,3 +122,17 @@ func TestScanCursorParse(t *testing.T) {
 		}
 	}
 }
+
+// TestGetDoubleSmallIntFastPath checks the integer fast path against the
+// general strtod for every kind of short integer (and a few that are not).
+func TestGetDoubleSmallIntFastPath(t *testing.T) {
+	for _, in := range []string{"0", "-0", "+0", "7", "-7", "+7", "00012", "999999999999999", "-999999999999999",
+		"1000000000000000", "9007199254740993", "+", "-", "1-", "12a", "+-1"} {
+		got, gok := zsGetDouble([]byte(in))
+		want, n, _ := zsStrtod([]byte(in))
+		wok := n == len(in) && n > 0
+		if gok != wok || gok && (got != want || math.Signbit(got) != math.Signbit(want)) {
+			t.Errorf("getDouble(%q) = %v %v, strtod %v %v", in, got, gok, want, wok)
+		}
+	}
+}
