@@ -100,6 +100,8 @@ func cmdDebug(c *engine.Ctx) {
 		c.W.OK()
 	case sub == "populate" && argc >= 3 && argc <= 5:
 		debugPopulate(c)
+	case sub == "reload":
+		debugReload(c)
 	default:
 		adminSubcommandSyntax(c)
 	}
@@ -121,6 +123,19 @@ func debugHelp(c *engine.Ctx) {
 		"    Create <count> string keys named key:<num>. If <prefix> is specified then",
 		"    it is used instead of the 'key' prefix. These are not propagated to",
 		"    replicas.",
+		"RELOAD [option ...]",
+		"    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+		"    * MERGE: conflicting keys will be loaded from RDB.",
+		"    * NOFLUSH: the existing database will not be removed before load, but",
+		"      conflicting keys make the load fail (the server keeps running).",
+		"    * NOSAVE: the database will be loaded from an existing RDB file.",
+		"    Examples:",
+		"    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+		"      the database.",
+		"    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+		"      existing RDB file.",
+		"    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+		"      file to the database.",
 		"PROTOCOL <type>",
 		"    Reply with a test value of the specified type. <type> can be: string,",
 		"    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
@@ -131,6 +146,34 @@ func debugHelp(c *engine.Ctx) {
 		"    default.",
 		"SLEEP <seconds>",
 		"    Stop the server for <seconds>. Decimals allowed.")
+}
+
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]
+func debugReload(c *engine.Ctx) {
+	save, flush, merge := true, true, false
+	for _, opt := range c.Argv[2:] {
+		switch {
+		case eqFold(opt, "MERGE"):
+			merge = true
+		case eqFold(opt, "NOFLUSH"):
+			flush = false
+		case eqFold(opt, "NOSAVE"):
+			save = false
+		default:
+			c.ErrString("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.")
+			return
+		}
+	}
+	p := c.E.Persister()
+	if p == nil {
+		c.ErrString("ERR")
+		return
+	}
+	if err := p.Reload(save, flush, merge); err != nil {
+		c.ErrString(err.Error())
+		return
+	}
+	c.W.OK()
 }
 
 // cAtoi is C's atoi: optional spaces and sign, then digits; 0 if none.

@@ -47,6 +47,9 @@ type Persister interface {
 	// Info returns the fields of INFO's Persistence section that the
 	// persistence layer owns (loading, rdb_*, aof_*), in Redis's order.
 	Info() [][2]string
+	// Reload implements DEBUG RELOAD (the caller holds the exclusive
+	// world lock); an error's text is the error reply.
+	Reload(save, flush, merge bool) error
 }
 
 type persistExt struct {

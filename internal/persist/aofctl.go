@@ -67,7 +67,7 @@ func (m *Manager) loadAOF() error {
 		},
 		Logf: m.logf,
 		LoadRDB: func(r io.Reader, size int64) (int64, error) {
-			info, err := m.loadRDB(r, size, true)
+			info, err := m.loadRDB(r, size, loadOpts{preamble: true})
 			return info.End, err
 		},
 	}
@@ -164,7 +164,7 @@ func (m *Manager) installSink(f *os.File, size int64, locked bool) {
 // (at start-up, with no clients).
 func (m *Manager) writeBaseFile(path string, at func()) (int64, error) {
 	if m.cfg.Bool("aof-use-rdb-preamble") {
-		snap, f, funcs := m.beginRDBSnapshot(at)
+		snap, f, funcs := m.beginRDBSnapshot(at, false)
 		return m.writeSnapshotRDB(path, snap, f, *funcs, true)
 	}
 	var funcs []string
@@ -329,7 +329,7 @@ func (m *Manager) startRewriteLocked() error {
 	tmpBase := filepath.Join(dir, fmt.Sprintf("temp-rewriteaof-bg-%d.aof", os.Getpid()))
 	var run func() (int64, error)
 	if usePreamble {
-		snap, f, funcs := m.beginRDBSnapshot(at)
+		snap, f, funcs := m.beginRDBSnapshot(at, false)
 		if atErr != nil {
 			snap.End()
 		}

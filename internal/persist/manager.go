@@ -202,7 +202,7 @@ func (m *Manager) Load() (err error) {
 	defer f.Close()
 	st, _ := f.Stat()
 	m.prog.total.Store(st.Size())
-	info, err := m.loadRDB(f, st.Size(), false)
+	info, err := m.loadRDB(f, st.Size(), loadOpts{})
 	if err != nil {
 		return fmt.Errorf("Fatal error loading the DB (%s): %v. Exiting.", path, err)
 	}
@@ -213,9 +213,16 @@ func (m *Manager) Load() (err error) {
 	return nil
 }
 
-// loadRDB loads an RDB stream into the keyspace. preamble is true for AOF
-// base files (expired keys are kept: the AOF tail may refer to them).
-func (m *Manager) loadRDB(r io.Reader, size int64, preamble bool) (rdb.Info, error) {
+// loadOpts modify loadRDB.
+type loadOpts struct {
+	preamble bool // an AOF base file: expired keys are kept (the AOF tail may refer to them)
+	locked   bool // the caller holds the exclusive world lock (DEBUG RELOAD)
+	merge    bool // a key or library already present is replaced (DEBUG RELOAD MERGE)
+}
+
+// loadRDB loads an RDB stream into the keyspace.
+func (m *Manager) loadRDB(r io.Reader, size int64, o loadOpts) (rdb.Info, error) {
+	preamble := o.preamble
 	e := m.e
 	ks := e.KS
 	now := ks.Clock.NowMs()
@@ -229,8 +236,10 @@ func (m *Manager) loadRDB(r io.Reader, size int64, preamble bool) (rdb.Info, err
 	r = &progressReader{r: r, p: &m.prog}
 	// The world lock is released every loadBatch keys so that commands
 	// allowed while loading (INFO, PING, ...) get their turn.
-	ks.LockWorld()
-	defer ks.UnlockWorld()
+	if !o.locked {
+		ks.LockWorld()
+		defer ks.UnlockWorld()
+	}
 	batch := 0
 	// key-load-delay (a hidden Redis setting for tests) slows loading down
 	// by that many microseconds per key.
@@ -255,7 +264,7 @@ func (m *Manager) loadRDB(r io.Reader, size int64, preamble bool) (rdb.Info, err
 				}
 			}
 		},
-		Function: func(code []byte) error { return host.LoadFunctionCode(string(code), false) },
+		Function: func(code []byte) error { return host.LoadFunctionCode(string(code), o.merge) },
 		Warn:     func(msg string) { m.logf("%s", msg) },
 		Key: func(db int, key []byte, ent *keyspace.Entry, lm rdb.LoadedMeta) error {
 			if db >= ks.NumDBs() {
@@ -267,7 +276,10 @@ func (m *Manager) loadRDB(r io.Reader, size int64, preamble bool) (rdb.Info, err
 			}
 			d := ks.DB(db)
 			if d.Peek(key) != nil {
-				return fmt.Errorf("RDB has duplicated key '%s' in DB %d", key, db)
+				if !o.merge {
+					return fmt.Errorf("RDB has duplicated key '%s' in DB %d", key, db)
+				}
+				d.Delete(key)
 			}
 			switch {
 			case lfuPolicy && lm.Freq >= 0:
@@ -277,6 +289,9 @@ func (m *Manager) loadRDB(r io.Reader, size int64, preamble bool) (rdb.Info, err
 			}
 			d.Set(key, *ent)
 			m.loadedKeys++
+			if o.locked {
+				return nil
+			}
 			if delay > 0 {
 				ks.UnlockWorld()
 				time.Sleep(delay)

@@ -132,3 +132,60 @@ func TestSnapshotsUnderConcurrentWrites(t *testing.T) {
 	check("aof", map[string]string{"save": "", "appendonly": "yes"})
 	check("rdb", map[string]string{"save": ""})
 }
+
+// TestDebugReload checks what the differential test cannot: DEBUG RELOAD
+// is atomic for other clients (a writer never sees the keyspace empty or
+// half loaded), and NOFLUSH without MERGE over a key the file repeats is
+// a load error that leaves the server running (Redis exits).
+func TestDebugReload(t *testing.T) {
+	srv, err := redwing.Start(redwing.Config{Dir: t.TempDir(), Directives: map[string]string{"save": "", "enable-debug-command": "yes"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := testkit.Dial(srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for i := 0; i < 2000; i++ {
+		do(t, c, "SET", "k:"+strconv.Itoa(i), strconv.Itoa(i))
+	}
+	var stop atomic.Bool
+	var bad atomic.Value
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		cc, err := testkit.Dial(srv.Addr())
+		if err != nil {
+			bad.Store(err.Error())
+			return
+		}
+		defer cc.Close()
+		for !stop.Load() {
+			v, err := cc.Do("DBSIZE")
+			if err != nil || v.Int != 2000 {
+				bad.Store(fmt.Sprintf("DBSIZE during reloads: %v %v", v, err))
+				return
+			}
+		}
+	}()
+	for i := 0; i < 5; i++ {
+		if v := do(t, c, "DEBUG", "RELOAD"); v.Str != "OK" {
+			t.Fatalf("DEBUG RELOAD: %v", v)
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	if b := bad.Load(); b != nil {
+		t.Fatal(b)
+	}
+	v := do(t, c, "DEBUG", "RELOAD", "NOSAVE", "NOFLUSH")
+	if v.Type != '-' || v.Str != "ERR Error trying to load the RDB dump, check server logs." {
+		t.Fatalf("NOFLUSH over the same keys: %v", v)
+	}
+	if v := do(t, c, "GET", "k:1999"); v.Str != "1999" {
+		t.Fatalf("after the failed load: %v", v)
+	}
+}

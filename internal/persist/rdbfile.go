@@ -92,11 +92,13 @@ func syncDir(dir string) error {
 }
 
 // beginRDBSnapshot starts a snapshot for an RDB file; at is run at T0.
-func (m *Manager) beginRDBSnapshot(at func()) (*snapshot.Snapshot, *snapshot.RDBFormat, *[]string) {
+// locked: the caller holds the exclusive world lock until the snapshot is
+// written (snapshot.Options.Locked).
+func (m *Manager) beginRDBSnapshot(at func(), locked bool) (*snapshot.Snapshot, *snapshot.RDBFormat, *[]string) {
 	f := snapshot.NewRDBFormat(m.rdbOptions(), m.keyMeta())
 	funcs := new([]string)
 	host := script.For(m.e)
-	snap := snapshot.Begin(m.e, snapshot.Options{Format: f, AtStart: func() {
+	snap := snapshot.Begin(m.e, snapshot.Options{Locked: locked, Format: f, AtStart: func() {
 		*funcs = host.FunctionCodes()
 		if at != nil {
 			at()
@@ -124,7 +126,7 @@ func (m *Manager) saveForeground() error {
 	m.jobCancel = false
 	m.mu.Unlock()
 	var dirtyAt int64
-	snap, f, funcs := m.beginRDBSnapshot(func() { dirtyAt = m.e.Stats.Dirty.Load() })
+	snap, f, funcs := m.beginRDBSnapshot(func() { dirtyAt = m.e.Stats.Dirty.Load() }, false)
 	_, err := m.writeSnapshotRDB(m.rdbPath(), snap, f, *funcs, false)
 	m.mu.Lock()
 	m.job = jobNone
@@ -189,7 +191,7 @@ func (m *Manager) startBGSaveLocked() error {
 	// Never wait for the world lock holding m.mu (INFO takes m.mu under
 	// the shared world lock); job is set, so nothing else starts.
 	m.mu.Unlock()
-	snap, f, funcs := m.beginRDBSnapshot(func() { dirtyAt = m.e.Stats.Dirty.Load() })
+	snap, f, funcs := m.beginRDBSnapshot(func() { dirtyAt = m.e.Stats.Dirty.Load() }, false)
 	m.mu.Lock()
 	m.logf("Background saving started")
 	go func() {
@@ -211,5 +213,49 @@ func (m *Manager) startBGSaveLocked() error {
 		}
 		m.mu.Unlock()
 	}()
+	return nil
+}
+
+// errReload is DEBUG RELOAD's reply when the file does not load.
+var errReload = errors.New("ERR Error trying to load the RDB dump, check server logs.")
+
+// Reload implements DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save the RDB
+// file (unless !save), empty the keyspace and the function libraries
+// (unless !flush), and load the file back; with merge, keys and libraries
+// the file repeats replace those in memory instead of failing the load.
+// The caller holds the exclusive world lock throughout, so no client sees
+// the dataset in between, as with Redis's single thread.
+func (m *Manager) Reload(save, flush, merge bool) error {
+	if save {
+		m.mu.Lock()
+		m.rdbSaves++
+		m.mu.Unlock()
+		var dirtyAt int64
+		snap, f, funcs := m.beginRDBSnapshot(func() { dirtyAt = m.e.Stats.Dirty.Load() }, true)
+		if _, err := m.writeSnapshotRDB(m.rdbPath(), snap, f, *funcs, false); err != nil {
+			return errGeneric
+		}
+		m.e.Stats.Dirty.Add(-dirtyAt)
+		m.e.LastSave.Store(time.Now().Unix())
+	}
+	ks := m.e.KS
+	if flush {
+		for i := 0; i < ks.NumDBs(); i++ {
+			ks.DB(i).Flush()
+		}
+		script.For(m.e).FunctionFlush()
+	}
+	f, err := os.Open(m.rdbPath())
+	if err != nil {
+		m.logf("Fatal error loading the DB: %v", err)
+		return errReload
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	if _, err := m.loadRDB(f, st.Size(), loadOpts{locked: true, merge: merge}); err != nil {
+		m.logf("Fatal error loading the DB (%s): %v", m.rdbPath(), err)
+		return errReload
+	}
+	m.logf("DB reloaded by DEBUG RELOAD")
 	return nil
 }

@@ -37,9 +37,17 @@ func TestMain(m *testing.M) {
 	if v := os.Getenv("REDWING_EVENT_LOOP"); v != "" {
 		directives["event-loop"] = v
 	}
-	srv, err := redwing.Start(redwing.Config{Dir: os.TempDir(), Directives: directives})
+	// A directory of its own: DEBUG RELOAD writes and reads dump.rdb there.
+	dir, err := os.MkdirTemp("", "redwing-diff-")
 	if err != nil {
 		oracle.Stop()
+		fmt.Fprintln(os.Stderr, "diff:", err)
+		os.Exit(1)
+	}
+	srv, err := redwing.Start(redwing.Config{Dir: dir, Directives: directives})
+	if err != nil {
+		oracle.Stop()
+		os.RemoveAll(dir)
 		fmt.Fprintln(os.Stderr, "diff:", err)
 		os.Exit(1)
 	}
@@ -47,6 +55,7 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	srv.Close()
 	oracle.Stop()
+	os.RemoveAll(dir)
 	os.Exit(code)
 }
 

@@ -403,6 +403,41 @@ func TestServerTimeLastsave(t *testing.T) {
 	p.run(c("MULTI"), c("TIME"), c("LASTSAVE"), c("DISCARD"))
 }
 
+// DEBUG RELOAD saves, flushes and loads back every type (and function
+// libraries); NOSAVE loads the file as it is; NOSAVE NOFLUSH MERGE adds it
+// to what is in memory. (NOFLUSH without MERGE over a repeated key kills
+// Redis; Redwing replies the load error instead: TestDebugReloadDuplicate
+// in package server.)
+func TestServerDebugReload(t *testing.T) {
+	p := newPair(t)
+	reads := [][]string{
+		c("DBSIZE"), c("GET", "s"), c("HGETALL", "h"), c("LRANGE", "l", "0", "-1"), c("SCARD", "st"),
+		c("SISMEMBER", "st", "2"), c("ZRANGE", "z", "0", "-1", "WITHSCORES"), c("TTL", "ttl"),
+		c("PFCOUNT", "hll"), c("XRANGE", "x", "-", "+"), c("OBJECT", "ENCODING", "h"),
+		c("OBJECT", "ENCODING", "st"), c("GET", "new"), c("FUNCTION", "LIST"), c("FCALL", "rl", "0"),
+	}
+	p.run(
+		c("DEBUG", "RELOAD", "BADOPT"),
+		c("DEBUG", "RELOAD", "NOSAVE", "merge", "x"),
+		c("SET", "s", "v"),
+		c("HSET", "h", "f", "1", "g", "2"),
+		c("RPUSH", "l", "a", "b", "c"),
+		c("SADD", "st", "1", "2", "3"),
+		c("ZADD", "z", "1", "a", "2.5", "b"),
+		c("SET", "ttl", "v", "EX", "1000"),
+		c("PFADD", "hll", "a", "b", "c"),
+		c("XADD", "x", "1-1", "f", "v"),
+		c("FUNCTION", "LOAD", "#!lua name=reloadlib\nredis.register_function('rl', function() return 1 end)"),
+		c("DEBUG", "RELOAD"),
+	)
+	p.run(reads...)
+	p.run(c("SET", "s", "changed"), c("DEL", "h"), c("DEBUG", "RELOAD", "NOSAVE"))
+	p.run(reads...)
+	p.run(c("SET", "new", "1"), c("SET", "s", "again"), c("DEBUG", "RELOAD", "nosave", "noflush", "merge"))
+	p.run(reads...)
+	p.run(c("FUNCTION", "FLUSH"), c("FLUSHALL"), c("DEBUG", "RELOAD"), c("DBSIZE"))
+}
+
 func TestServerDebug(t *testing.T) {
 	p := newPair(t)
 	p.run(

@@ -28,6 +28,10 @@ type Options struct {
 	Format Format
 	// AtStart runs under the exclusive world lock at T0.
 	AtStart func()
+	// Locked says the caller holds the exclusive world lock from Begin
+	// until Write returns (DEBUG RELOAD): nothing changes meanwhile, so
+	// no write guard is installed and nothing is locked.
+	Locked bool
 }
 
 type shardState struct {
@@ -44,6 +48,7 @@ type Snapshot struct {
 	StartMs int64
 	sizes   [][2]int64
 	shards  [][]shardState
+	locked  bool
 
 	// cow counts bytes held in pre-images; peak is its maximum.
 	cow  atomic.Int64
@@ -57,11 +62,13 @@ var absent = []byte{}
 // Begin starts a snapshot of e's keyspace.
 func Begin(e *engine.Engine, opt Options) *Snapshot {
 	ks := e.KS
-	s := &Snapshot{e: e, ks: ks, f: opt.Format}
+	s := &Snapshot{e: e, ks: ks, f: opt.Format, locked: opt.Locked}
 	n := ks.NumDBs()
 	s.sizes = make([][2]int64, n)
 	s.shards = make([][]shardState, n)
-	ks.LockWorld()
+	if !s.locked {
+		ks.LockWorld()
+	}
 	s.StartMs = ks.Clock.NowMs()
 	for i := 0; i < n; i++ {
 		db := ks.DB(i)
@@ -73,11 +80,13 @@ func Begin(e *engine.Engine, opt Options) *Snapshot {
 			}
 		}
 	}
-	e.SetWriteGuardLocked((*guard)(s))
 	if opt.AtStart != nil {
 		opt.AtStart()
 	}
-	ks.UnlockWorld()
+	if !s.locked {
+		e.SetWriteGuardLocked((*guard)(s))
+		ks.UnlockWorld()
+	}
 	return s
 }
 
@@ -178,6 +187,17 @@ func (s *Snapshot) Write(out Output) error {
 		db := ks.DB(i)
 		for j := range s.shards[i] {
 			st := &s.shards[i][j]
+			if s.locked {
+				buf = buf[:0]
+				db.ForEachShard(j, true, func(_ int, m keyspace.ShardKeys) bool {
+					buf = s.serialize(buf, i, st, m)
+					return false
+				})
+				if err := s.records(out, buf); err != nil {
+					return err
+				}
+				continue
+			}
 			ks.RLockWorld()
 			db.LockShard(j)
 			if st.saved {
@@ -200,10 +220,8 @@ func (s *Snapshot) Write(out Output) error {
 				})
 			}
 			ks.RUnlockWorld()
-			if len(buf) > 0 {
-				if err := out.Records(buf); err != nil {
-					return err
-				}
+			if err := s.records(out, buf); err != nil {
+				return err
 			}
 			if cap(buf) > 4<<20 {
 				buf = nil
@@ -213,13 +231,22 @@ func (s *Snapshot) Write(out Output) error {
 	return nil
 }
 
+func (s *Snapshot) records(out Output, buf []byte) error {
+	if len(buf) == 0 {
+		return nil
+	}
+	return out.Records(buf)
+}
+
 // End removes the write guard (Write calls it; call it when abandoning a
 // snapshot).
 func (s *Snapshot) End() {
 	s.endOnce.Do(func() {
-		s.ks.LockWorld()
-		s.e.SetWriteGuardLocked(nil)
-		s.ks.UnlockWorld()
+		if !s.locked {
+			s.ks.LockWorld()
+			s.e.SetWriteGuardLocked(nil)
+			s.ks.UnlockWorld()
+		}
 		for i := range s.shards {
 			for j := range s.shards[i] {
 				s.shards[i][j] = shardState{saved: true}
