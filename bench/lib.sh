@@ -85,15 +85,19 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # of redis-benchmark's test name in capitals ("LPUSH (needed to benchmark
 # LRANGE)" becomes LPUSH_SETUP). The CPU time (user+system of PID around
 # the run) covers the whole invocation: run one test per call. Uses
-# CLIENTS and REQUESTS.
+# CLIENTS and REQUESTS; a pipelined run (-P above 1) sends PIPELINED_SCALE
+# (default 10) times as many requests, so that it lasts about as long as
+# an unpipelined one: a run of a tenth of a second is a dozen CPU ticks
+# and spends a good part of itself warming up.
 bench_cpu() {
-	local srv=$1 port=$2 p=$3 pid=$4 a b out
+	local srv=$1 port=$2 p=$3 pid=$4 a b out n=$REQUESTS
 	shift 4
+	(( p > 1 )) && n=$((REQUESTS * ${PIPELINED_SCALE:-10}))
 	a=$(cpu_ticks "$pid")
-	out=$(redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$REQUESTS" -P "$p" -q --csv "$@" 2>/dev/null)
+	out=$(redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$n" -P "$p" -q --csv "$@" 2>/dev/null)
 	b=$(cpu_ticks "$pid")
 	echo "$out" | sed -e 's/ (needed[^)]*)/_SETUP/' -e 's/ ([^)]*)//' |
-		awk -F'","' -v srv="$srv" -v p="$p" -v t=$((b - a)) -v n="$REQUESTS" -v hz="$(getconf CLK_TCK)" \
+		awk -F'","' -v srv="$srv" -v p="$p" -v t=$((b - a)) -v n="$n" -v hz="$(getconf CLK_TCK)" \
 			'$1 !~ /test/ { name = $1; sub(/^"/, "", name); split(name, w, " "); rps = $2; sub(/".*/, "", rps)
 				printf "%s P%s %s %s %.3f\n", srv, p, toupper(w[1]), rps, t * 1e6 / hz / n }'
 }
