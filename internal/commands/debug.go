@@ -102,6 +102,10 @@ func cmdDebug(c *engine.Ctx) {
 		debugPopulate(c)
 	case sub == "reload":
 		debugReload(c)
+	case sub == "digest" && argc == 2:
+		debugDigest(c)
+	case sub == "digest-value" && argc >= 2:
+		debugDigestValue(c)
 	default:
 		adminSubcommandSyntax(c)
 	}
@@ -112,6 +116,10 @@ func debugHelp(c *engine.Ctx) {
 		"CHANGE-REPL-ID",
 		"    Change the replication IDs of the instance.",
 		"    Dangerous: should be used only for testing the replication subsystem.",
+		"DIGEST",
+		"    Output a hex signature representing the current DB content.",
+		"DIGEST-VALUE <key> [<key> ...]",
+		"    Output a hex signature of the values of all the specified keys.",
 		"ERROR <string>",
 		"    Return a Redis protocol error with <string> as message. Useful for clients",
 		"    unit tests to simulate Redis errors.",

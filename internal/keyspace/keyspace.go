@@ -280,6 +280,18 @@ func (db *DB) Peek(key []byte) *Entry {
 	return e
 }
 
+// Stored returns key's stored entry even when its TTL has passed (the
+// digest of DEBUG DIGEST-VALUE covers such keys, as Redis's dictFind
+// does), or nil. The key's shard must be locked.
+func (db *DB) Stored(key []byte) *Entry {
+	sh, tag := db.locate(key)
+	slot, ei := sh.t.find(tag, key)
+	if slot < 0 {
+		return nil
+	}
+	return sh.t.at(ei)
+}
+
 func (db *DB) expireLocked(sh *shard, slot int, ei uint32) {
 	old := db.removeLocked(sh, slot, ei)
 	key := old.key()

@@ -438,6 +438,45 @@ func TestServerDebugReload(t *testing.T) {
 	p.run(c("FUNCTION", "FLUSH"), c("FLUSHALL"), c("DEBUG", "RELOAD"), c("DBSIZE"))
 }
 
+// DEBUG DIGEST and DIGEST-VALUE agree with Redis on every type, whatever
+// the encodings (Redwing keeps small sets as listpacks where Redis 7.0 has
+// hashtables), with TTLs and in more than one database.
+func TestServerDebugDigest(t *testing.T) {
+	p := newPair(t)
+	keys := []string{"s", "n", "l", "si", "ss", "zl", "zs", "h", "hb", "x", "ttl", "missing"}
+	digests := func() {
+		p.run(c("DEBUG", "DIGEST"), c("SELECT", "1"), c("DEBUG", "DIGEST"), c("SELECT", "0"))
+		p.run(append(c("DEBUG", "DIGEST-VALUE"), keys...))
+	}
+	digests()
+	p.run(
+		c("DEBUG", "DIGEST", "x"),
+		c("SET", "s", "hello"),
+		c("SET", "n", "12345"),
+		c("RPUSH", "l", "a", "b", "c", "1"),
+		c("SADD", "si", "1", "2", "3"),
+		c("SADD", "ss", "a", "b", "c"),
+		c("ZADD", "zl", "0.1", "a", "1e20", "b", "-0", "c", "inf", "d", "-inf", "e", "7", "f"),
+		c("SET", "ttl", "v", "EX", "1000"),
+		c("HSET", "h", "f", "v", "g", "12"),
+		c("XADD", "x", "1-1", "f", "v", "g", "w"),
+		c("XADD", "x", "1-2", "f", "v2", "g", "w2"),
+		c("XADD", "x", "5-0", "other", "fields"),
+		c("XDEL", "x", "1-2"),
+		c("SELECT", "1"),
+		c("SET", "s", "in db 1"),
+		c("SELECT", "0"),
+	)
+	for i := 0; i < 200; i++ {
+		n := strconv.Itoa(i)
+		p.run(c("ZADD", "zs", n+".5", "m"+n), c("HSET", "hb", "field"+n, n))
+	}
+	digests()
+	// The order of a list counts; the order of a set's members does not.
+	p.run(c("LPUSH", "l", "z"), c("SREM", "ss", "a"), c("SADD", "ss", "a"))
+	digests()
+}
+
 func TestServerDebug(t *testing.T) {
 	p := newPair(t)
 	p.run(
