@@ -18,10 +18,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000000 10000000)
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-6}
 RATE=${RATE:-20000}
 GC_EVERY=${GC_EVERY:-2}
-DURATION=${DURATION:-10s}
+DURATION=${DURATION:-5s}
 . bench/lib.sh
 bench_init
 go build -o "$WORK/latency" ./bench/latency
