@@ -11,7 +11,7 @@ func CollectAndScribble() {
 	runtime.GC()
 	var junk [][]byte
 	for size := 8; size <= 8192; size += 8 {
-		for i := 0; i < 16; i++ {
+		for i := 0; i < 4; i++ {
 			b := make([]byte, size)
 			for j := range b {
 				b[j] = 0xA5
