@@ -147,9 +147,11 @@ func (e *Entry) Obj() Object {
 	return (*objBox)(e.p).obj
 }
 
-// SetObj replaces the value with o (in a new box: copies of the entry
-// keep the old value).
+// SetObj replaces the value of a detached entry with o (in a new box:
+// copies of the entry keep the old value). A stored entry's value is
+// replaced with DB.Store.
 func (e *Entry) SetObj(o Object) {
+	e.mustBeDetached("SetObj", "Store")
 	key, bound := e.key(), !e.free() && (e.klen&flagObj == 0 || e.packed() || e.vcap != boxDetached)
 	e.vlen = 0
 	if !bound {
@@ -177,6 +179,7 @@ func (e *Entry) SetStr(b []byte) {
 	if e.setInPlace(b) {
 		return
 	}
+	e.mustBeDetached("SetStr", "SetStr")
 	if cap(b) == 0 {
 		b = emptyStr[:0]
 	}
@@ -184,6 +187,16 @@ func (e *Entry) SetStr(b []byte) {
 	e.klen &= flagRaw
 	e.vlen = uint32(len(b))
 	e.vcap = uint32(min(cap(b), 1<<32-1))
+}
+
+// mustBeDetached panics when e is stored under a key: pointing it at a
+// new allocation without its table would hide that allocation from the
+// collector (table.pin). The engine turns a handler's panic into an error
+// reply; tests see it at once.
+func (e *Entry) mustBeDetached(method, instead string) {
+	if e.klen&(klenMask|flagArena) != 0 {
+		panic("keyspace: Entry." + method + " on a stored entry (use DB." + instead + ")")
+	}
 }
 
 // setInPlace records b as e's string value when b is that value extended

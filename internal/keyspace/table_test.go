@@ -367,3 +367,30 @@ func TestOAIndexDeleteKeepsProbes(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredEntryEditsGoThroughDB checks that the Entry methods that would
+// point a stored entry at an unpinned allocation refuse to, and that
+// DB.SetStr does the same edit.
+func TestStoredEntryEditsGoThroughDB(t *testing.T) {
+	ks := New(1, clock.NewFake(1_700_000_000_000))
+	db := ks.DB(0)
+	e := db.Set([]byte("k"), StrEntry([]byte("v")))
+	for name, edit := range map[string]func(){
+		"SetStr": func() { e.SetStr(make([]byte, 1000)) },
+		"SetObj": func() { e.SetObj(tblObj{1}) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Entry.%s on a stored entry did not panic", name)
+				}
+			}()
+			edit()
+		}()
+	}
+	db.SetStr([]byte("k"), e, append(make([]byte, 0, 1000), "grown"...))
+	if got := string(db.Peek([]byte("k")).Str()); got != "grown" {
+		t.Fatalf("after DB.SetStr: %q", got)
+	}
+	checkPins(t, db)
+}
