@@ -619,13 +619,21 @@ func (c *Config) parse(p *Param, args []string, loading bool, cur *value) (*valu
 	sp := p.spec
 	switch sp.Kind {
 	case KindBool:
+		var v *value
 		switch strings.ToLower(args[0]) {
 		case "yes":
-			return &value{s: "yes", n: 1, raw: 1}, ""
+			v = &value{s: "yes", n: 1, raw: 1}
 		case "no":
-			return &value{s: "no"}, ""
+			v = &value{s: "no"}
+		default:
+			return nil, "argument must be 'yes' or 'no'"
 		}
-		return nil, "argument must be 'yes' or 'no'"
+		if sp.Check != nil {
+			if msg := sp.Check(c, v.s); msg != "" {
+				return nil, msg
+			}
+		}
+		return v, ""
 	case KindEnum:
 		if sp.Flags&BitFlags != 0 {
 			flags, ok := 0, len(args) > 0

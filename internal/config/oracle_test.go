@@ -279,6 +279,8 @@ var setCases = [][]string{
 	{"repl-backlog-size", "0"},
 	{"repl-backlog-size", "1k"},
 	{"repl-backlog-size", "16383"},
+	{"activedefrag", "yes"},
+	{"activedefrag", "no"},
 	{"hash-max-listpack-entries", "-1"},
 	{"hash-max-ziplist-entries", "300"},
 	{"busy-reply-threshold", "-1"},

@@ -163,7 +163,15 @@ var specs = []Spec{
 	boolSpec("replica-read-only", "slave-read-only", mod, true),
 	boolSpec("replica-ignore-maxmemory", "slave-ignore-maxmemory", mod, true),
 	boolSpec("jemalloc-bg-thread", noAlias, Noop, true),
-	boolSpec("activedefrag", noAlias, Noop, false),
+	// As a Redis built without its own jemalloc (Debian's): there is no
+	// active defragmentation to enable (Redwing's arenas compact by
+	// themselves).
+	{Name: "activedefrag", Kind: KindBool, Flags: Noop, Default: "no", Check: func(_ *Config, v string) string {
+		if v == "yes" {
+			return "Active defragmentation cannot be enabled: it requires a Redis server compiled with a modified Jemalloc like the one shipped by default with the Redis source distribution"
+		}
+		return ""
+	}},
 	boolSpec("syslog-enabled", noAlias, Immutable|Noop, false),
 	boolSpec("cluster-enabled", noAlias, Immutable, false),
 	boolSpec("appendonly", noAlias, DenyLoading, false),
