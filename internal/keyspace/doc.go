@@ -2,10 +2,10 @@
 //
 // Each database is split into a fixed number of shards selected by a hash
 // of the key; each shard has its own mutex and table (table.go: entries in
-// chunks, open-addressing indexes by key and by TTL). Commands lock the
-// shards of the keys their command-table key specs name (in ascending
-// shard order, so multi-key commands cannot deadlock) while holding the
-// keyspace's world lock shared. Work that must run alone (FLUSHALL,
+// chunks the collector does not scan, open-addressing indexes by key and
+// by TTL). Commands lock the shards of the keys their command-table key
+// specs name (in ascending shard order, so multi-key commands cannot
+// deadlock) while holding the keyspace's world lock shared. Work that must run alone (FLUSHALL,
 // SWAPDB, MULTI/EXEC, scripts) takes the world lock exclusively and then
 // needs no shard locks at all.
 //

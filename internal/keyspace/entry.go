@@ -2,7 +2,9 @@ package keyspace
 
 import "unsafe"
 
-// Entry is one key's value and metadata, 32 bytes with one pointer.
+// Entry is one key's value and metadata, 32 bytes with one pointer (which
+// the collector does not see in a stored entry: table.go's chunks are not
+// scanned, and pin keeps what the pointer leads to alive).
 //
 // An entry stored in a shard owns its key. A string entry's key and value
 // sit together, most often in a record of the shard's arena (arena.go:
