@@ -5,9 +5,9 @@
 // chunks the collector does not scan, open-addressing indexes by key and
 // by TTL). Commands lock the shards of the keys their command-table key
 // specs name (in ascending shard order, so multi-key commands cannot
-// deadlock) while holding the keyspace's world lock shared. Work that must run alone (FLUSHALL,
-// SWAPDB, MULTI/EXEC, scripts) takes the world lock exclusively and then
-// needs no shard locks at all.
+// deadlock) while holding the keyspace's world lock shared. Work that
+// must run alone (FLUSHALL, SWAPDB, MULTI/EXEC, scripts) takes the world
+// lock exclusively and then needs no shard locks at all.
 //
 // Every change to a key is reported through the Hooks funnel, which feeds
 // WATCH, keyspace notifications, client tracking and the dirty counter;
