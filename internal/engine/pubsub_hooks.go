@@ -518,6 +518,12 @@ type outMsg struct {
 	payload []byte
 	raw     []byte // pre-encoded RESP value (tracking payloads)
 	num     int64
+	// fanout: a pub/sub message for several receivers is encoded once
+	// per protocol (enc) and copied to each, instead of formatted again
+	// for each (with 100 subscribers the formatting was a fifth of the
+	// server's CPU).
+	fanout bool
+	enc    [2][]byte // RESP2, RESP3
 }
 
 // afterReply reports whether a message the receiver causes itself goes
@@ -534,7 +540,17 @@ func (m *outMsg) maxLen() int {
 func (m *outMsg) appendTo(dst []byte, proto int) []byte {
 	switch m.typ {
 	case msgPubsub:
-		return pubsub.AppendMessage(dst, proto, m.kind, m.pattern, m.channel, m.payload)
+		if !m.fanout {
+			return pubsub.AppendMessage(dst, proto, m.kind, m.pattern, m.channel, m.payload)
+		}
+		i := 0
+		if proto >= 3 {
+			i = 1
+		}
+		if m.enc[i] == nil {
+			m.enc[i] = pubsub.AppendMessage(nil, proto, m.kind, m.pattern, m.channel, m.payload)
+		}
+		return append(dst, m.enc[i]...)
 	case msgInvalidate:
 		dst = append(dst, ">2\r\n$10\r\ninvalidate\r\n"...)
 		return append(dst, m.raw...)
@@ -1083,7 +1099,9 @@ func (e *Engine) publish(k pubsub.Kind, channel, message []byte, p *pubCtx) int 
 	m := outMsg{typ: msgPubsub, kind: kind, channel: channel, payload: message}
 	n := 0
 	reg.RLock()
-	for _, s := range reg.SubscribersLocked(k, channel) {
+	subs := reg.SubscribersLocked(k, channel)
+	m.fanout = len(subs) > 1
+	for _, s := range subs {
 		e.deliver(s, p, &m)
 		n++
 	}
@@ -1092,7 +1110,7 @@ func (e *Engine) publish(k pubsub.Kind, channel, message []byte, p *pubCtx) int 
 			if !pubsub.Match(ps.Pattern, channel) {
 				continue
 			}
-			pm := outMsg{typ: msgPubsub, kind: pubsub.KindPMessage, pattern: ps.Pattern, channel: channel, payload: message}
+			pm := outMsg{typ: msgPubsub, kind: pubsub.KindPMessage, pattern: ps.Pattern, channel: channel, payload: message, fanout: len(ps.Subs) > 1}
 			for _, s := range ps.Subs {
 				e.deliver(s, p, &pm)
 				n++

@@ -393,6 +393,28 @@ func TestPubsubRESP3(t *testing.T) {
 	blkRead(s, "RESP2 message")
 }
 
+// A message for several subscribers is encoded once per protocol and
+// copied to each (outMsg.fanout): RESP2 and RESP3 subscribers of the same
+// channel and pattern each get their protocol's exact bytes.
+func TestPubsubFanoutMixedProtocols(t *testing.T) {
+	p := newPair(t)
+	subs := []*pair{p.another(), p.another(), p.another(), p.another()}
+	for i, s := range subs {
+		if i%2 == 1 {
+			s.resp3()
+		}
+		psDo(s, 1, "SUBSCRIBE", "fan:c")
+		psDo(s, 1, "PSUBSCRIBE", "fan:*")
+	}
+	for _, msg := range []string{"m", "", strings.Repeat("x", 5000)} {
+		p.do("PUBLISH", "fan:c", msg)
+		for _, s := range subs {
+			blkRead(s, "message")
+			blkRead(s, "pmessage")
+		}
+	}
+}
+
 func TestPubsubPipelineAndOrder(t *testing.T) {
 	p := newPair(t)
 	s := p.another()
