@@ -394,8 +394,8 @@ func (db *DB) SetStr(key []byte, e *Entry, b []byte) {
 	v.klen |= e.klen & flagRaw
 	v.Access, v.Expire = e.Access, e.Expire
 	sh.t.store(ei, v)
-	db.addMem(keyCost(e) + sh.t.footprint() - was)
 	sh.t.reclaim()
+	db.addMem(keyCost(e) + sh.t.footprint() - was)
 }
 
 // SetExpire sets or clears (ms == 0) the TTL of an existing entry.

@@ -167,3 +167,33 @@ func TestCompactUnderChurn(t *testing.T) {
 		t.Errorf("heap per key grew from %.1f to %.1f B under churn", fresh, churned)
 	}
 }
+
+// TestSetStrAccounting checks that values regrown through DB.SetStr (out
+// of the arena, as APPEND does) are accounted: once every key is gone the
+// database's estimate is back to zero, neither leaked nor negative.
+func TestSetStrAccounting(t *testing.T) {
+	ks := New(1, clock.NewFake(1_700_000_000_000))
+	db := ks.DB(0)
+	var kb []byte
+	for round := 0; round < 3; round++ {
+		for i := 0; i < 5000; i++ {
+			kb = strconv.AppendInt(append(kb[:0], "k:"...), int64(i), 10)
+			e := db.Lookup(kb)
+			if e == nil {
+				e = db.Set(kb, StrEntry([]byte("small")))
+			}
+			grown := append(append(make([]byte, 0, len(e.Str())+200*(round+1)), e.Str()...), make([]byte, 200)...)
+			db.SetStr(kb, e, grown)
+		}
+	}
+	if m := db.mem.Load(); m <= 0 {
+		t.Fatalf("estimate %d with 5000 keys of 600 bytes", m)
+	}
+	for i := 0; i < 5000; i++ {
+		kb = strconv.AppendInt(append(kb[:0], "k:"...), int64(i), 10)
+		db.Delete(kb)
+	}
+	if m := db.mem.Load(); m != 0 {
+		t.Fatalf("estimate %d after every key went, want 0", m)
+	}
+}
