@@ -28,6 +28,7 @@ func cmdSave(c *engine.Ctx) {
 		c.ErrString("ERR")
 		return
 	}
+	c.WillTakeLong() // the loop's other clients are served while it writes
 	if err := p.Save(); err != nil {
 		c.ErrString(err.Error())
 		return

@@ -153,30 +153,32 @@ func TestLoopWatchdogDeposesLongCommand(t *testing.T) {
 	}
 }
 
-// A command that says it will take long (MEMORY PURGE) hands the loop's
+// A command that says it will take long (MEMORY PURGE, SAVE) hands the loop's
 // other clients to a new leader before it starts, without waiting for the
 // watchdog: its connection leaves the loop even when the command is quick.
 func TestLoopYieldsBeforeLongCommand(t *testing.T) {
-	s, client := startOneLoop(t)
-	ctx := context.Background()
-	purger, other := client(), client()
-	for _, c := range []*redis.Client{purger, other} {
-		if err := c.Ping(ctx).Err(); err != nil {
+	for _, cmd := range [][]any{{"MEMORY", "PURGE"}, {"SAVE"}} {
+		s, client := startOneLoop(t, "--dir", t.TempDir())
+		ctx := context.Background()
+		long, other := client(), client()
+		for _, c := range []*redis.Client{long, other} {
+			if err := c.Ping(ctx).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := inLoop(s); n != 2 {
+			t.Fatalf("%d connections in the loop, want 2", n)
+		}
+		if err := long.Do(ctx, cmd...).Err(); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if n := inLoop(s); n != 2 {
-		t.Fatalf("%d connections in the loop, want 2", n)
-	}
-	if err := purger.Do(ctx, "MEMORY", "PURGE").Err(); err != nil {
-		t.Fatal(err)
-	}
-	if n := inLoop(s); n != 1 {
-		t.Fatalf("%d connections in the loop after MEMORY PURGE, want 1", n)
-	}
-	for _, c := range []*redis.Client{purger, other} {
-		if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {
-			t.Fatal(err)
+		if n := inLoop(s); n != 1 {
+			t.Fatalf("%d connections in the loop after %v, want 1", n, cmd)
+		}
+		for _, c := range []*redis.Client{long, other} {
+			if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }
