@@ -402,6 +402,10 @@ func streamFinishTrimArgs(c *engine.Ctx, a *streamTrimArgs, limitGiven, xadd boo
 // streamRewriteTrimArgument), and with idpos >= 0 the ID argument becomes
 // the ID actually added.
 func streamPropagateRewritten(c *engine.Ctx, a *streamTrimArgs, s *types.Stream, trim bool, idpos int, id types.StreamID) {
+	if !c.Propagating() {
+		c.NoPropagate() // nothing to rewrite for
+		return
+	}
 	var buf [16][]byte
 	var idb, trimb [48]byte
 	if len(c.Argv) > len(buf) {

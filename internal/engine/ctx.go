@@ -104,6 +104,10 @@ func (c *Ctx) Propagate(argv ...[]byte) {
 	c.effects = append(c.effects, Effect{DB: c.DB.ID, Argv: cp})
 }
 
+// Propagating reports whether effects go anywhere (AOF, replicas): a
+// command may skip building a rewritten effect when they do not.
+func (c *Ctx) Propagating() bool { return c.E.hasSinks.Load() }
+
 // NoPropagate suppresses propagation of this command.
 func (c *Ctx) NoPropagate() { c.rewritten = true }
 
