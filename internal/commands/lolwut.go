@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"github.com/redwingdb/redwing/internal/engine"
-	"github.com/redwingdb/redwing/internal/errs"
-	"github.com/redwingdb/redwing/internal/resp"
 )
 
 // LOLWUT [VERSION version] [version arguments ...] draws the computer art
@@ -22,38 +20,36 @@ func init() {
 }
 
 func cmdLolwut(c *engine.Ctx) {
-	args := c.Argv[1:]
+	first := 1         // the version's own arguments
 	major := int64(-1) // the server's own: 7
-	if len(args) >= 2 && eqFold(args[0], "VERSION") {
-		v, ok := resp.ParseInt(args[1])
+	if len(c.Argv) >= 3 && eqFold(c.Argv[1], "VERSION") {
+		v, ok := c.IntArg(2)
 		if !ok {
-			c.Err(errs.NotInt)
 			return
 		}
 		major = int64(uint32(v)) // Redis prints it as %u
-		args = args[2:]
+		first = 3
 	}
 	switch major {
 	case 5:
-		lolwutSchotter(c, args)
+		lolwutSchotter(c, first)
 	case 6:
-		lolwutSkyline(c, args)
+		lolwutSkyline(c, first)
 	default:
 		c.W.Verbatim("txt", "Redis ver. "+engine.RedisVersion+"\n")
 	}
 }
 
-// lolwutArgs parses up to len(defs) integer arguments over defs, clamped
-// to [1, 1000] for the first and [1, limits[i]] for the others.
-func lolwutArgs(c *engine.Ctx, args [][]byte, defs, limits []int64) ([]int64, bool) {
+// lolwutArgs parses the integer arguments from c.Argv[first] on over
+// defs, each clamped to [1, limits[i]].
+func lolwutArgs(c *engine.Ctx, first int, defs, limits []int64) ([]int64, bool) {
 	out := append([]int64(nil), defs...)
 	for i := range defs {
-		if i >= len(args) {
+		if first+i >= len(c.Argv) {
 			break
 		}
-		v, ok := resp.ParseInt(args[i])
+		v, ok := c.IntArg(first + i)
 		if !ok {
-			c.Err(errs.NotInt)
 			return nil, false
 		}
 		out[i] = min(max(v, 1), limits[i])
@@ -141,8 +137,8 @@ func (cv *lwCanvas) square(x, y int, side, angle float32) {
 }
 
 // LOLWUT VERSION 5 [columns] [squares per row] [squares per column]
-func lolwutSchotter(c *engine.Ctx, args [][]byte) {
-	a, ok := lolwutArgs(c, args, []int64{66, 8, 12}, []int64{1000, 200, 200})
+func lolwutSchotter(c *engine.Ctx, first int) {
+	a, ok := lolwutArgs(c, first, []int64{66, 8, 12}, []int64{1000, 200, 200})
 	if !ok {
 		return
 	}
@@ -200,8 +196,8 @@ func lolwutSchotter(c *engine.Ctx, args [][]byte) {
 }
 
 // LOLWUT VERSION 6 [columns] [rows]
-func lolwutSkyline(c *engine.Ctx, args [][]byte) {
-	a, ok := lolwutArgs(c, args, []int64{80, 20}, []int64{1000, 1000})
+func lolwutSkyline(c *engine.Ctx, first int) {
+	a, ok := lolwutArgs(c, first, []int64{80, 20}, []int64{1000, 1000})
 	if !ok {
 		return
 	}

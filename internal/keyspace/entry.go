@@ -154,14 +154,9 @@ func (e *Entry) Obj() Object {
 // replaced with DB.Store.
 func (e *Entry) SetObj(o Object) {
 	e.mustBeDetached("SetObj", "Store")
-	key, bound := e.key(), !e.free() && (e.klen&flagObj == 0 || e.packed() || e.vcap != boxDetached)
-	e.vlen = 0
-	if !bound {
-		*e = Entry{p: unsafe.Pointer(&objBox{obj: o}), klen: flagObj, vcap: boxDetached, Access: e.Access, Expire: e.Expire}
-		return
-	}
-	e.p, e.vcap = newBox(o, unsafe.Slice(unsafe.StringData(key), len(key)))
-	e.klen = uint32(len(key)) | flagObj
+	access, expire := e.Access, e.Expire
+	*e = ObjEntry(o)
+	e.Access, e.Expire = access, expire
 }
 
 // Str returns the string value (nil for other types). Its capacity is the

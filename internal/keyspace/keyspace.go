@@ -268,13 +268,8 @@ func (db *DB) LookupNoTouch(key []byte) *Entry {
 // Peek is Lookup without lazy expiry: an expired key is reported as absent
 // but left in place. Used on paths that must not write (e.g. replicas later).
 func (db *DB) Peek(key []byte) *Entry {
-	sh, tag := db.locate(key)
-	slot, ei := sh.t.find(tag, key)
-	if slot < 0 {
-		return nil
-	}
-	e := sh.t.at(ei)
-	if e.Expire != 0 && e.Expire < db.ks.Clock.NowMs() {
+	e := db.Stored(key)
+	if e == nil || e.Expire != 0 && e.Expire < db.ks.Clock.NowMs() {
 		return nil
 	}
 	return e

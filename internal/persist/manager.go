@@ -191,26 +191,33 @@ func (m *Manager) Load() (err error) {
 		m.logf("DB loaded from append only file: %.3f seconds", time.Since(start).Seconds())
 		return m.openAOFOnStart()
 	}
-	path := m.rdbPath()
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
+	opened, err := m.loadRDBFile(loadOpts{})
+	switch {
+	case !opened && errors.Is(err, os.ErrNotExist):
 		return nil
-	}
-	if err != nil {
+	case !opened:
 		return fmt.Errorf("Fatal error loading the DB: %v. Exiting.", err)
+	case err != nil:
+		return fmt.Errorf("Fatal error loading the DB (%s): %v. Exiting.", m.rdbPath(), err)
+	}
+	m.logf("Done loading RDB, keys loaded: %d, keys expired: %d.", m.loadedKeys, m.loadedExpired)
+	m.logf("DB loaded from disk: %.3f seconds", time.Since(start).Seconds())
+	m.e.LastSave.Store(time.Now().Unix())
+	return nil
+}
+
+// loadRDBFile loads the RDB file (dbfilename in dir); opened reports
+// whether the file could be opened, telling the errors apart.
+func (m *Manager) loadRDBFile(o loadOpts) (opened bool, err error) {
+	f, err := os.Open(m.rdbPath())
+	if err != nil {
+		return false, err
 	}
 	defer f.Close()
 	st, _ := f.Stat()
 	m.prog.total.Store(st.Size())
-	info, err := m.loadRDB(f, st.Size(), loadOpts{})
-	if err != nil {
-		return fmt.Errorf("Fatal error loading the DB (%s): %v. Exiting.", path, err)
-	}
-	m.logf("Done loading RDB, keys loaded: %d, keys expired: %d.", m.loadedKeys, m.loadedExpired)
-	m.logf("DB loaded from disk: %.3f seconds", time.Since(start).Seconds())
-	_ = info
-	m.e.LastSave.Store(time.Now().Unix())
-	return nil
+	_, err = m.loadRDB(f, st.Size(), o)
+	return true, err
 }
 
 // loadOpts modify loadRDB.

@@ -125,15 +125,11 @@ func (m *Manager) saveForeground() error {
 	m.jobStart = time.Now()
 	m.jobCancel = false
 	m.mu.Unlock()
-	var dirtyAt int64
-	snap, f, funcs := m.beginRDBSnapshot(func() { dirtyAt = m.e.Stats.Dirty.Load() }, false)
-	_, err := m.writeSnapshotRDB(m.rdbPath(), snap, f, *funcs, false)
+	peakCOW, err := m.writeRDB(false)
 	m.mu.Lock()
 	m.job = jobNone
-	m.lastCOW = snap.PeakCOW()
+	m.lastCOW = peakCOW
 	if err == nil {
-		m.e.Stats.Dirty.Add(-dirtyAt)
-		m.e.LastSave.Store(time.Now().Unix())
 		m.lastBgsaveOK = true
 		m.logf("DB saved on disk")
 	} else {
@@ -141,6 +137,21 @@ func (m *Manager) saveForeground() error {
 	}
 	m.mu.Unlock()
 	return err
+}
+
+// writeRDB writes the RDB file from a snapshot (locked: the caller holds
+// the exclusive world lock throughout). On success the dirty counter drops
+// by what the snapshot covered and LASTSAVE moves. It returns the
+// snapshot's copy-on-write peak.
+func (m *Manager) writeRDB(locked bool) (int64, error) {
+	var dirtyAt int64
+	snap, f, funcs := m.beginRDBSnapshot(func() { dirtyAt = m.e.Stats.Dirty.Load() }, locked)
+	if _, err := m.writeSnapshotRDB(m.rdbPath(), snap, f, *funcs, false); err != nil {
+		return snap.PeakCOW(), err
+	}
+	m.e.Stats.Dirty.Add(-dirtyAt)
+	m.e.LastSave.Store(time.Now().Unix())
+	return snap.PeakCOW(), nil
 }
 
 // Save implements SAVE.
@@ -230,13 +241,9 @@ func (m *Manager) Reload(save, flush, merge bool) error {
 		m.mu.Lock()
 		m.rdbSaves++
 		m.mu.Unlock()
-		var dirtyAt int64
-		snap, f, funcs := m.beginRDBSnapshot(func() { dirtyAt = m.e.Stats.Dirty.Load() }, true)
-		if _, err := m.writeSnapshotRDB(m.rdbPath(), snap, f, *funcs, false); err != nil {
+		if _, err := m.writeRDB(true); err != nil {
 			return errGeneric
 		}
-		m.e.Stats.Dirty.Add(-dirtyAt)
-		m.e.LastSave.Store(time.Now().Unix())
 	}
 	ks := m.e.KS
 	if flush {
@@ -245,15 +252,12 @@ func (m *Manager) Reload(save, flush, merge bool) error {
 		}
 		script.For(m.e).FunctionFlush()
 	}
-	f, err := os.Open(m.rdbPath())
-	if err != nil {
-		m.logf("Fatal error loading the DB: %v", err)
-		return errReload
-	}
-	defer f.Close()
-	st, _ := f.Stat()
-	if _, err := m.loadRDB(f, st.Size(), loadOpts{locked: true, merge: merge}); err != nil {
-		m.logf("Fatal error loading the DB (%s): %v", m.rdbPath(), err)
+	if opened, err := m.loadRDBFile(loadOpts{locked: true, merge: merge}); err != nil {
+		if opened {
+			m.logf("Fatal error loading the DB (%s): %v", m.rdbPath(), err)
+		} else {
+			m.logf("Fatal error loading the DB: %v", err)
+		}
 		return errReload
 	}
 	m.logf("DB reloaded by DEBUG RELOAD")
