@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redwingdb/redwing/internal/clock"
 	"github.com/redwingdb/redwing/internal/command"
 	"github.com/redwingdb/redwing/internal/errs"
 	"github.com/redwingdb/redwing/internal/keyspace"
@@ -185,7 +186,7 @@ func (e *Engine) call(c *Client, cmd *Command, argv [][]byte) {
 	ctx := &c.ctx
 	*ctx = Ctx{E: e, C: c, Cmd: cmd, Argv: argv, W: &c.W}
 	ks := e.KS
-	start := nanotime()
+	start := clock.Mono()
 	if cmd.NoLock { // options.go: EXEC
 		ctx.DB = ks.DB(c.DB)
 		e.beginCall(c, c.DB, nil, false) // pub/sub and tracking seams (pubsub_hooks.go)
@@ -332,7 +333,7 @@ func (e *Engine) finish(ctx *Ctx) {
 func (e *Engine) account(ctx *Ctx, start int64) {
 	st := &ctx.Cmd.Stats
 	st.Calls.Add(1)
-	dur := time.Duration(nanotime() - start)
+	dur := time.Duration(clock.Mono() - start)
 	st.Usec.Add(dur.Microseconds())
 	ctx.C.LastActive.Store(e.KS.CoarseNowMs())
 	if ctx.failed {
@@ -374,7 +375,7 @@ func (e *Engine) execQueueLocked(c *Client, queue []QueuedCmd) {
 			continue
 		}
 		ctx := Ctx{E: e, C: c, Cmd: q.Cmd, Argv: q.Argv, W: &c.W, DB: ks.DB(c.DB), Exclusive: true, inMulti: true}
-		start := nanotime()
+		start := clock.Mono()
 		if guardsActive.Load() != 0 { // snapshot copy-on-write (persist_hooks.go)
 			e.guardCmd(ctx.DB, q.Cmd, q.Argv)
 		}

@@ -31,6 +31,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/redwingdb/redwing/internal/clock"
 	"github.com/redwingdb/redwing/internal/command"
 	"github.com/redwingdb/redwing/internal/errs"
 )
@@ -181,7 +182,7 @@ func (e *Engine) BeginScript(ctx *Ctx, name string, eval bool, flags int, ro boo
 	sc.Multi = nil
 	r := &ScriptRun{
 		e: e, outer: ctx, Caller: ctx.C, client: sc, Name: name, Eval: eval,
-		repl: ReplAll, start: nanotime(),
+		repl: ReplAll, start: clock.Mono(),
 	}
 	if ro || (flags&ScriptEvalCompat == 0 && flags&ScriptNoWrites != 0) {
 		r.readOnly = true
@@ -285,7 +286,7 @@ func (r *ScriptRun) Resp() int { return r.client.Proto }
 func (r *ScriptRun) SetRepl(flags int) { r.repl = flags }
 
 // Elapsed returns how long the run has been running.
-func (r *ScriptRun) Elapsed() time.Duration { return time.Duration(nanotime() - r.start) }
+func (r *ScriptRun) Elapsed() time.Duration { return time.Duration(clock.Mono() - r.start) }
 
 // Argv returns the arguments of the command that started the script.
 func (r *ScriptRun) Argv() [][]byte { return r.outer.Argv }
@@ -337,7 +338,7 @@ func (r *ScriptRun) Call(argv [][]byte) ([]byte, string) {
 	// as call() reuses each connection's.
 	ctx := &sc.ctx
 	*ctx = Ctx{E: e, C: sc, Cmd: cmd, Argv: argv, W: &sc.W, DB: e.KS.DB(sc.DB), Exclusive: true, inMulti: true}
-	start := nanotime()
+	start := clock.Mono()
 	e.Stats.Commands.Add(1)
 	if guardsActive.Load() != 0 { // snapshot copy-on-write (persist_hooks.go)
 		e.guardCmd(ctx.DB, cmd, argv)
@@ -466,7 +467,7 @@ func (e *Engine) scriptGate(c *Client, cmd *Command, argv [][]byte) bool {
 		return false
 	}
 	ctx := Ctx{E: e, C: c, Cmd: cmd, Argv: argv, W: &c.W, DB: e.KS.DB(c.DB)}
-	start := nanotime()
+	start := clock.Mono()
 	e.runProc(&ctx)
 	e.account(&ctx, start)
 	return true

@@ -1,0 +1,36 @@
+package server
+
+import (
+	"syscall"
+	"unsafe"
+)
+
+// The event loops' reads, writes and polls are non-blocking: they return
+// within microseconds, so they are made without telling the scheduler
+// (syscall.Syscall's entersyscall and exitsyscall, a few percent of a
+// loaded loop's time). Only a wait that may block goes through
+// syscall.EpollWait, so that the runtime can hand the loop's P to other
+// goroutines meanwhile and a stop-the-world never waits for it.
+
+func rawRead(fd int, p []byte) (int, error) {
+	n, _, errno := syscall.RawSyscall(syscall.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
+	return rawResult(n, errno)
+}
+
+func rawWrite(fd int, p []byte) (int, error) {
+	n, _, errno := syscall.RawSyscall(syscall.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
+	return rawResult(n, errno)
+}
+
+// rawPoll is epoll_wait with a zero timeout.
+func rawPoll(epfd int, events []syscall.EpollEvent) (int, error) {
+	n, _, errno := syscall.RawSyscall6(syscall.SYS_EPOLL_WAIT, uintptr(epfd), uintptr(unsafe.Pointer(unsafe.SliceData(events))), uintptr(len(events)), 0, 0, 0)
+	return rawResult(n, errno)
+}
+
+func rawResult(n uintptr, errno syscall.Errno) (int, error) {
+	if errno != 0 {
+		return -1, errno
+	}
+	return int(n), nil
+}
