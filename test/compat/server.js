@@ -40,7 +40,7 @@ async function waitReady(port) {
   throw new Error('redwing did not start');
 }
 
-// startRedwing returns { port, stop(), restart() }.
+// startRedwing returns { port, stop(), restart(), pid() }.
 export async function startRedwing(extraArgs = []) {
   const bin = binary();
   const port = await freePort();
@@ -56,5 +56,5 @@ export async function startRedwing(extraArgs = []) {
     proc.once('exit', () => resolve());
     proc.kill('SIGTERM');
   });
-  return { port, stop, restart: async () => { await stop(); await launch(); } };
+  return { port, stop, restart: async () => { await stop(); await launch(); }, pid: () => proc.pid };
 }
