@@ -549,17 +549,20 @@ func incrDecr(c *engine.Ctx, incr int64) {
 		return
 	}
 	v += incr
+	var digits []byte
 	if e != nil {
 		// In place when it fits: the value is the key's own.
-		c.DB.SetStr(key, e, strconv.AppendInt(e.Str()[:0], v, 10))
+		digits = strconv.AppendInt(e.Str()[:0], v, 10)
+		c.DB.SetStr(key, e, digits)
 		e.SetRaw(false)
 	} else {
-		c.DB.Set(key, keyspace.StrEntry(strconv.AppendInt(nil, v, 10)))
+		digits = strconv.AppendInt(nil, v, 10)
+		c.DB.Set(key, keyspace.StrEntry(digits))
 		notifyNew(c, key)
 	}
 	c.Modified(key)
 	c.Notify(engine.NotifyString, "incrby", key)
-	c.W.Int(v)
+	c.W.IntDigits(digits)
 }
 
 // INCRBYFLOAT key increment

@@ -65,24 +65,29 @@ func Parse(buf []byte, args [][]byte, lim *Limits) ([][]byte, int, error) {
 	if buf[0] != '*' {
 		return parseInline(buf, args, lim)
 	}
-	nl := bytes.IndexByte(buf, '\n')
-	if nl < 0 {
-		if len(buf) > lim.MaxInline {
+	count, digits := shortCount(buf)
+	nl := 1 + digits + 1 // the '\n' of "*<count>\r\n"
+	if digits == 0 || nl >= len(buf) || buf[nl] != '\n' {
+		nl = bytes.IndexByte(buf, '\n')
+		if nl < 0 {
+			if len(buf) > lim.MaxInline {
+				return args, 0, errTooBigMultibulk
+			}
+			return args, 0, ErrIncomplete
+		}
+		if nl > lim.MaxInline {
 			return args, 0, errTooBigMultibulk
 		}
-		return args, 0, ErrIncomplete
-	}
-	if nl > lim.MaxInline {
-		return args, 0, errTooBigMultibulk
-	}
-	// Redis parses up to '\r'; the line must end with "\r\n".
-	line := buf[1:nl]
-	if len(line) > 0 && line[len(line)-1] == '\r' {
-		line = line[:len(line)-1]
-	}
-	count, ok := parseInt(line)
-	if !ok || count > 1<<31-1 {
-		return args, 0, errInvalidMultibulk
+		// Redis parses up to '\r'; the line must end with "\r\n".
+		line := buf[1:nl]
+		if len(line) > 0 && line[len(line)-1] == '\r' {
+			line = line[:len(line)-1]
+		}
+		var ok bool
+		count, ok = parseInt(line)
+		if !ok || count > 1<<31-1 {
+			return args, 0, errInvalidMultibulk
+		}
 	}
 	if count > lim.MaxMultibulk {
 		return args, 0, errInvalidMultibulk
@@ -107,24 +112,29 @@ func Parse(buf []byte, args [][]byte, lim *Limits) ([][]byte, int, error) {
 		if pos >= len(buf) {
 			return args, need(pos, i), ErrIncomplete
 		}
-		// As Redis, the header line must be complete before its '$' is
-		// checked.
-		nl := bytes.IndexByte(buf[pos:], '\r')
-		if nl < 0 {
-			if len(buf)-pos > lim.MaxInline {
+		n, digits := shortCount(buf[pos:])
+		nl := 1 + digits // the '\r' of "$<n>\r\n"
+		if digits == 0 || buf[pos] != '$' {
+			// As Redis, the header line must be complete before its '$'
+			// is checked.
+			nl = bytes.IndexByte(buf[pos:], '\r')
+			if nl < 0 {
+				if len(buf)-pos > lim.MaxInline {
+					return args, 0, errTooBigBulk
+				}
+				return args, need(pos, i), ErrIncomplete
+			}
+			if nl > lim.MaxInline {
 				return args, 0, errTooBigBulk
 			}
-			return args, need(pos, i), ErrIncomplete
-		}
-		if nl > lim.MaxInline {
-			return args, 0, errTooBigBulk
-		}
-		if buf[pos] != '$' {
-			return args, 0, &ProtocolError{"expected '$', got '" + string(buf[pos]) + "'"}
-		}
-		n, ok := parseInt(buf[pos+1 : pos+nl])
-		if !ok || n < 0 {
-			return args, 0, errInvalidBulk
+			if buf[pos] != '$' {
+				return args, 0, &ProtocolError{"expected '$', got '" + string(buf[pos]) + "'"}
+			}
+			var ok bool
+			n, ok = parseInt(buf[pos+1 : pos+nl])
+			if !ok || n < 0 {
+				return args, 0, errInvalidBulk
+			}
 		}
 		if n > lim.MaxBulk {
 			return args, 0, errInvalidBulk
@@ -141,6 +151,29 @@ func Parse(buf []byte, args [][]byte, lim *Limits) ([][]byte, int, error) {
 		pos = end + 2
 	}
 	return args, pos, nil
+}
+
+// shortCount reads the common header of a request or an argument: a
+// prefix byte, then 1 to 9 digits without a leading zero (or the single
+// digit 0) ending at a '\r'. It returns the number and the count of
+// digits, or 0 digits for anything else, which the general path then
+// parses (and rejects if it must). One pass over a few bytes instead of a
+// search for the line end and a second pass over the digits.
+func shortCount(b []byte) (n int64, digits int) {
+	if len(b) < 3 || b[1] == '0' && b[2] != '\r' {
+		return 0, 0
+	}
+	for i := 1; i < len(b) && i <= 10; i++ {
+		c := b[i]
+		if c == '\r' {
+			return n, i - 1
+		}
+		if c < '0' || c > '9' {
+			return 0, 0
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return 0, 0
 }
 
 func parseInline(buf []byte, args [][]byte, lim *Limits) ([][]byte, int, error) {

@@ -53,6 +53,14 @@ func (w *Writer) Error(msg string) {
 // Int writes an integer reply.
 func (w *Writer) Int(n int64) { w.prefixed(':', n) }
 
+// IntDigits writes an integer reply from its decimal text, which the
+// caller has already formatted (INCR formats the new value to store it).
+func (w *Writer) IntDigits(digits []byte) {
+	w.Buf = append(w.Buf, ':')
+	w.Buf = append(w.Buf, digits...)
+	w.crlf()
+}
+
 // Bulk writes a bulk string.
 func (w *Writer) Bulk(b []byte) {
 	w.prefixed('$', int64(len(b)))
