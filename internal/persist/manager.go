@@ -318,11 +318,17 @@ func (m *Manager) loadRDB(r io.Reader, size int64, o loadOpts) (rdb.Info, error)
 // WaitDurable blocks until the write effects emitted so far meet the
 // appendfsync guarantee (the server calls it before sending replies).
 func (m *Manager) WaitDurable() {
-	s := m.sink.Load()
-	if s == nil {
-		return
+	if s := m.sink.Load(); s != nil {
+		s.WaitAll()
 	}
-	s.WaitAll()
+}
+
+// WaitDurableBatch is WaitDurable for an event loop that has run a whole
+// batch of connections (aof.Sink.WaitBatch).
+func (m *Manager) WaitDurableBatch() {
+	if s := m.sink.Load(); s != nil {
+		s.WaitBatch()
+	}
 }
 
 // Cron runs periodic work (call it about every 100 ms): save points,

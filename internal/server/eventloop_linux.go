@@ -375,7 +375,7 @@ func (l *eventLoop) unregister(lc *loopConn) {
 // which all of them share.
 func (l *eventLoop) flushDirty() {
 	s := l.s
-	s.waitDurable()
+	s.waitDurableBatch()
 	// Pub/sub messages first: their output queues start writing while the
 	// replies are written here.
 	for _, lc := range l.dirty {

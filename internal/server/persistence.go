@@ -59,6 +59,13 @@ func (s *Server) waitDurable() {
 	}
 }
 
+// waitDurableBatch is waitDurable for an event loop's batch of replies.
+func (s *Server) waitDurableBatch() {
+	if s.persist != nil {
+		s.persist.WaitDurableBatch()
+	}
+}
+
 // closePersistence flushes and closes the AOF when the server stops.
 func (s *Server) closePersistence() {
 	if s.persist != nil {

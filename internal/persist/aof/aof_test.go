@@ -252,6 +252,33 @@ func TestSinkGroupCommit(t *testing.T) {
 	}
 }
 
+// WaitBatch (an event loop's barrier, which skips the gathering yield
+// under everysec and no) returns only once the effects are in the file.
+func TestSinkWaitBatchWrites(t *testing.T) {
+	for _, policy := range []int{FsyncAlways, FsyncEverySec, FsyncNo} {
+		path := filepath.Join(t.TempDir(), "i.aof")
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := NewSink(f, 0, policy, false)
+		for i := 0; i < 3; i++ {
+			s.Write([]engine.Effect{{Argv: [][]byte{[]byte("SET"), []byte("k"), []byte("v")}}})
+			s.WaitBatch()
+			if !s.Durable(s.Mark()) {
+				t.Fatalf("policy %d: WaitBatch returned before its effects were written", policy)
+			}
+			b, _ := os.ReadFile(path)
+			if got := strings.Count(string(b), cmd("SET", "k", "v")); got != i+1 {
+				t.Fatalf("policy %d: %d SETs in the file after %d WaitBatch calls", policy, got, i+1)
+			}
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func FuzzLoadFile(f *testing.F) {
 	f.Add([]byte(cmd("SET", "a", "1") + cmd("MULTI") + cmd("SET", "b", "2") + cmd("EXEC")))
 	f.Add([]byte("#TS:1\r\n*1\r\n$4\r\nPING\r\n"))
