@@ -35,6 +35,11 @@ type keyInfo struct {
 	useSpecs bool     // key specs are usable (no variable_flags)
 	flags    []uint8  // ks* bits, parallel to KeySpecs
 	proc     keysProc // fallback when the specs cannot answer
+	// single is the index of the one key of a command whose only key spec
+	// is one argument at a fixed index (GET, SET, INCR, LPUSH, ...: most
+	// commands), 0 otherwise. AppendKeys answers those without walking
+	// the spec.
+	single int
 }
 
 // keysProcs lists the commands that Redis 7.0 gives a getkeys_proc. Redis
@@ -103,6 +108,12 @@ func deriveKeyInfo(s *Spec) keyInfo {
 	if ki.proc != nil {
 		ki.hasKeys = true
 	}
+	if ki.useSpecs && len(s.KeySpecs) == 1 && ki.flags[0] == 0 {
+		ks := &s.KeySpecs[0]
+		if ks.BeginIndex > 0 && !ks.BeginUnknown && !ks.FindKeynum && !ks.FindUnknown && ks.LastKey == 0 && ks.KeyStep > 0 {
+			ki.single = ks.BeginIndex
+		}
+	}
 	return ki
 }
 
@@ -146,6 +157,9 @@ func AppendKeys(dst []int, s *Spec, argv [][]byte) ([]int, error) {
 	}
 	if !s.CheckArity(len(argv)) {
 		return dst, ErrInvalidArgCount
+	}
+	if ki.single > 0 && ki.single < len(argv) {
+		return append(dst, ki.single), nil // what appendSpecKeys finds
 	}
 	start := len(dst)
 	ok := false

@@ -213,3 +213,34 @@ func TestParsers(t *testing.T) {
 		}
 	}
 }
+
+// The single-key shortcut answers as the key specs do, for every command
+// it applies to and every argument count.
+func TestAppendKeysSingleShortcut(t *testing.T) {
+	used := 0
+	for _, s := range All() {
+		for _, sub := range append([]*Spec{s}, s.Subs...) {
+			if !sub.keys.ready || sub.keys.single == 0 {
+				continue
+			}
+			used++
+			for argc := 1; argc <= 6; argc++ {
+				argv := make([][]byte, argc)
+				for i := range argv {
+					argv[i] = []byte("a")
+				}
+				got, gotErr := AppendKeys(nil, sub, argv)
+				saved := sub.keys
+				sub.keys.single = 0
+				want, wantErr := AppendKeys(nil, sub, argv)
+				sub.keys = saved
+				if !reflect.DeepEqual(got, want) || gotErr != wantErr {
+					t.Errorf("%s with %d arguments: %v, %v; the specs give %v, %v", sub.Name, argc, got, gotErr, want, wantErr)
+				}
+			}
+		}
+	}
+	if used < 100 {
+		t.Fatalf("the shortcut applies to %d commands only", used)
+	}
+}

@@ -24,8 +24,11 @@ func BenchmarkExecHotPath(b *testing.B) {
 		"GET":  {[]byte("GET"), []byte("key:000000000001")},
 		"INCR": {[]byte("INCR"), []byte("counter:1")},
 		"MSET": {[]byte("MSET"), []byte("k1"), []byte("v"), []byte("k2"), []byte("v"), []byte("k3"), []byte("v")},
+		// redis-benchmark's ZPOPMIN test pops one key dry and then keeps
+		// popping the missing key.
+		"ZPOPMIN": {[]byte("ZPOPMIN"), []byte("myzset")},
 	}
-	for _, name := range []string{"SET", "GET", "INCR", "MSET"} {
+	for _, name := range []string{"SET", "GET", "INCR", "MSET", "ZPOPMIN"} {
 		argv := cases[name]
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()

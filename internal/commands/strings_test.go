@@ -400,3 +400,21 @@ func TestLongDoubleTinyFormatting(t *testing.T) {
 		}
 	}
 }
+
+// A client's cache of its last command name (engine.nameCache) must not
+// answer for another name, whatever its length or case.
+func TestCommandNameCache(t *testing.T) {
+	x := newSxEnv(t)
+	x.expect("+OK\r\n", "SET", "k", "v")
+	x.expect("$1\r\nv\r\n", "GET", "k")
+	x.expect("$1\r\nv\r\n", "GET", "k")
+	x.expect("$1\r\nv\r\n", "gEt", "k")
+	x.expect(":1\r\n", "DEL", "k")
+	x.expect("$-1\r\n", "GET", "k")
+	x.expect("-ERR unknown command 'GETX', with args beginning with: 'k' \r\n", "GETX", "k")
+	x.expect("+OK\r\n", "SET", "k", "w")
+	x.expect("$1\r\nw\r\n", "GET", "k")
+	x.expect(":1\r\n", "STRLEN", "k")
+	x.expect("$-1\r\n", "GETDEL", "nokey")
+	x.expect(":1\r\n", "strlen", "k")
+}

@@ -70,9 +70,10 @@ type Client struct {
 	oneEffect [1]Effect // finish's batch of one, so that emitting allocates nothing
 	// gateCmd is the command passing the dispatch gate: a rejection there
 	// counts as its rejected call (INFO commandstats).
-	gateCmd *Command
-	keyBuf  keyBuf       // scratch for key and shard indexes
-	aclBuf  *acl.Scratch // scratch for ACL checks of restricted users (acl_gate.go)
+	gateCmd  *Command
+	keyBuf   keyBuf       // scratch for key and shard indexes
+	lastName nameCache    // the last command name and its command (dispatch.go)
+	aclBuf   *acl.Scratch // scratch for ACL checks of restricted users (acl_gate.go)
 
 	conn Conn
 
