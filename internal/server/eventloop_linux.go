@@ -300,9 +300,12 @@ func (l *eventLoop) wait(events []syscall.EpollEvent) (int, error) {
 // for one that hogs its thread: it signals the thread, takes the P away if
 // the goroutine is in a system call, and its monitor thread then polls
 // every 20 µs for a millisecond. On a loaded server that cost about a
-// tenth of its CPU time; a turn given up every few milliseconds costs
-// nothing measurable.
-const yieldEvery = 2 * time.Millisecond
+// tenth of its CPU time. A yield is not free either: while the collector
+// runs, the P may go to a mark worker and the leader wait for another
+// one. Yielding every 2 ms cost 1.5-1.8x Redis's tail latency in a run
+// with forced collections (bench/memory_latency.sh) where no yield and a
+// yield every 5 ms gave 0.6-1.1x; 5 ms stays clear of the 10 ms.
+const yieldEvery = 5 * time.Millisecond
 
 func (l *eventLoop) yieldNowAndThen() {
 	if now := clock.Mono(); now-l.lastYield > int64(yieldEvery) {
