@@ -457,20 +457,7 @@ func (s *Server) readAndRun(lc *loopConn) loopNext {
 func (lc *loopConn) writeReplies(s *Server) loopNext {
 	w := &lc.c.W
 	lc.wmu.Lock()
-	written := 0
-	var err error
-	for written < len(w.Buf) {
-		var n int
-		n, err = rawWrite(lc.fd, w.Buf[written:])
-		if n > 0 {
-			written += n
-			continue
-		}
-		if err == syscall.EINTR {
-			continue
-		}
-		break
-	}
+	written, err := tryWriteFD(lc.fd, w.Buf)
 	lc.wmu.Unlock()
 	s.Eng.Stats.NetOutputBytes.Add(int64(written))
 	if written == len(w.Buf) {
@@ -478,7 +465,7 @@ func (lc *loopConn) writeReplies(s *Server) loopNext {
 		return stayInLoop
 	}
 	w.Buf = w.Buf[:copy(w.Buf, w.Buf[written:])]
-	if err == syscall.EAGAIN {
+	if err == nil { // the socket is full
 		return detachConn
 	}
 	return closeConn
@@ -742,11 +729,12 @@ func tryWriteConn(nc net.Conn, p []byte) (int, error) {
 	return n, werr
 }
 
-// tryWriteFD writes to a non-blocking descriptor until it would block.
+// tryWriteFD writes to a non-blocking descriptor until it would block
+// (no error) or fails.
 func tryWriteFD(fd int, p []byte) (int, error) {
 	total := 0
 	for len(p) > 0 {
-		n, err := syscall.Write(fd, p)
+		n, err := rawWrite(fd, p)
 		if n > 0 {
 			total += n
 			p = p[n:]

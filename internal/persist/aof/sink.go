@@ -182,25 +182,21 @@ func (s *Sink) doneLocked() uint64 {
 }
 
 // WaitAll waits for everything appended so far (the reply barrier).
-func (s *Sink) WaitAll() {
-	a := s.appendedA.Load()
-	if s.doneA.Load() >= a {
-		return
-	}
-	s.Wait(a)
-}
+func (s *Sink) WaitAll() { s.waitAppended(false) }
 
 // WaitBatch is WaitAll for a caller that has already run a whole batch of
 // connections (an event loop before it writes their replies): under
 // everysec and no it writes at once instead of yielding first for other
 // connections to append. A yield is not free: it wakes an idle thread to
 // look for work, once per batch.
-func (s *Sink) WaitBatch() {
+func (s *Sink) WaitBatch() { s.waitAppended(true) }
+
+func (s *Sink) waitAppended(batch bool) {
 	a := s.appendedA.Load()
 	if s.doneA.Load() >= a {
 		return
 	}
-	s.wait(a, true)
+	s.wait(a, batch)
 }
 
 // Wait blocks until everything appended up to mark is written (and, under
