@@ -59,6 +59,7 @@ func (e *Engine) reloadMemoryConfig(server bool) {
 	e.KS.SetMemorySettings(s)
 	if server {
 		keyspace.SetGoMemoryLimit(s.MaxMemory) // the GC works harder near maxmemory
+		keyspace.ManageGCFloor()
 	}
 }
 

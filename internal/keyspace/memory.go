@@ -26,6 +26,7 @@ package keyspace
 // maxmemory is set. The figure is process-wide, as Go's heap is.
 
 import (
+	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -91,6 +92,9 @@ func recordGC() {
 	}
 	gcState.Store(&gcSnap{live: live, estAt: est, cycle: cycle})
 	gcCycles.Add(1)
+	if gcFloor.managed.Load() {
+		applyGCFloor(live + arenaDead.Load())
+	}
 	if goLimit.managed.Load() {
 		goLimit.Lock()
 		applyGoLimitLocked(live)
@@ -299,6 +303,69 @@ func applyGoLimitLocked(live int64) {
 		lim = goLimit.orig
 	}
 	debug.SetMemoryLimit(lim)
+}
+
+// GCHeadroomFloor is the least garbage the collector lets the heap gather
+// between cycles. Go's default goal (GOGC=100) is twice the live heap, so a
+// small dataset, such as a job queue's few megabytes, is collected every few
+// megabytes allocated: BullMQ's scripts allocate tens of kilobytes per job
+// (Lua tables, closures, strings), which made about fifty collections a
+// second. In alternated BullMQ runs a floor of 32 MB cut the server's CPU
+// per job by about 5% (16 MB: no gain; 64 MB: the same as 32, with more
+// memory). Past a live heap of this size the default applies unchanged, so
+// large datasets (and the memory per key) are unaffected, and the maxmemory
+// limit still wins.
+const GCHeadroomFloor = 32 << 20
+
+var gcFloor struct {
+	managed atomic.Bool
+	mu      sync.Mutex
+	percent int // last GOGC set
+}
+
+// ManageGCFloor keeps the collector's goal at least GCHeadroomFloor above
+// the live heap, by raising GOGC while the live heap is small. It leaves
+// GOGC alone if the process chose its own (the GOGC variable, or a host
+// program that embeds Redwing and called SetGCPercent).
+func ManageGCFloor() {
+	if os.Getenv("GOGC") != "" || gcFloor.managed.Load() {
+		return
+	}
+	cur := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	metrics.Read(cur)
+	if cur[0].Value.Kind() != metrics.KindUint64 || cur[0].Value.Uint64() != 100 {
+		return
+	}
+	gcFloor.mu.Lock()
+	gcFloor.percent = 100
+	gcFloor.mu.Unlock()
+	gcFloor.managed.Store(true)
+	startGCWatch()
+	applyGCFloor(gcState.Load().live + arenaDead.Load())
+}
+
+// gcPercentFor is the GOGC that puts the goal at least GCHeadroomFloor above
+// a live heap of live bytes, never below Go's default, rounded up to a step
+// of 50 so that a live heap wavering by a few bytes does not reset it at
+// every cycle.
+func gcPercentFor(live int64) int {
+	if live >= GCHeadroomFloor {
+		return 100
+	}
+	if live < GCHeadroomFloor/64 {
+		live = GCHeadroomFloor / 64
+	}
+	p := int((GCHeadroomFloor*100 + live - 1) / live)
+	return (p + 49) / 50 * 50
+}
+
+func applyGCFloor(live int64) {
+	gcFloor.mu.Lock()
+	defer gcFloor.mu.Unlock()
+	if p := gcPercentFor(live); p != gcFloor.percent {
+		gcFloor.percent = p
+		debug.SetGCPercent(p)
+	}
 }
 
 // MemoryLimitFor returns the Go soft memory limit (runtime/debug's

@@ -2,7 +2,9 @@ package keyspace
 
 import (
 	"math/rand/v2"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
 	"testing"
@@ -195,5 +197,56 @@ func TestSetStrAccounting(t *testing.T) {
 	}
 	if m := db.mem.Load(); m != 0 {
 		t.Fatalf("estimate %d after every key went, want 0", m)
+	}
+}
+
+func TestGCPercentFor(t *testing.T) {
+	for _, live := range []int64{0, 1, 100 << 10, 1 << 20, 3<<20 + 12345, 8 << 20, 20 << 20, GCHeadroomFloor - 1, GCHeadroomFloor, 1 << 30} {
+		p := gcPercentFor(live)
+		if p < 100 || p%50 != 0 {
+			t.Fatalf("live %d: GOGC %d, want a multiple of 50, at least 100", live, p)
+		}
+		if live >= GCHeadroomFloor && p != 100 {
+			t.Fatalf("live %d: GOGC %d, want Go's default past the floor", live, p)
+		}
+		// The goal (live plus live*GOGC/100) leaves at least the floor of
+		// garbage room, for any live heap above the smallest it assumes.
+		if live >= GCHeadroomFloor/64 && live*int64(p)/100 < GCHeadroomFloor {
+			t.Fatalf("live %d: GOGC %d leaves %d bytes of room, want at least %d", live, p, live*int64(p)/100, GCHeadroomFloor)
+		}
+		if live >= 1<<20 && live < GCHeadroomFloor && live*int64(p)/100 > GCHeadroomFloor+live/2 {
+			t.Fatalf("live %d: GOGC %d leaves %d bytes of room, far more than the floor", live, p, live*int64(p)/100)
+		}
+	}
+}
+
+func TestManageGCFloorRespectsGOGC(t *testing.T) {
+	if gcFloor.managed.Load() || os.Getenv("GOGC") != "" {
+		t.Skip("GOGC already managed, or chosen by the environment")
+	}
+	defer func() {
+		gcFloor.managed.Store(false)
+		debug.SetGCPercent(100)
+	}()
+	t.Setenv("GOGC", "100")
+	ManageGCFloor()
+	if gcFloor.managed.Load() {
+		t.Fatal("managed GOGC although the GOGC variable was set")
+	}
+	os.Unsetenv("GOGC")
+	prev := debug.SetGCPercent(150) // a host program's own choice
+	ManageGCFloor()
+	if gcFloor.managed.Load() {
+		t.Fatal("managed GOGC although the program had set its own")
+	}
+	debug.SetGCPercent(prev)
+	ManageGCFloor()
+	if !gcFloor.managed.Load() {
+		t.Fatal("did not manage GOGC at Go's default")
+	}
+	got := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	metrics.Read(got)
+	if want := gcPercentFor(gcState.Load().live + arenaDead.Load()); int(got[0].Value.Uint64()) != want {
+		t.Fatalf("GOGC %d, want %d for the recorded live heap", got[0].Value.Uint64(), want)
 	}
 }
