@@ -3,7 +3,7 @@ package script
 import (
 	"math"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/redwingdb/redwing/internal/lua"
 )
 
 // bit: LuaBitOp 1.0.2 as bundled with Redis. Numbers are normalised to 32

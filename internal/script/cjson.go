@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/redwingdb/redwing/internal/lua"
 )
 
 // cjson: the lua-cjson 2.1.0 module as bundled with Redis (encode, decode,

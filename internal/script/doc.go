@@ -1,9 +1,10 @@
-// Package script runs Lua scripts (EVAL*, FCALL*) on gopher-lua with Redis
-// 7.0's environment: the redis.* API, RESP <-> Lua conversions for RESP2 and
-// RESP3, the cjson, cmsgpack, bit and struct libraries, the sandbox (read-only
-// globals and library tables, Redis's error texts), Redis's math.random
-// generator, the EVAL script cache and the FUNCTION libraries (LOAD, LIST,
-// DUMP/RESTORE in RDB format with LZF and CRC64 as Redis).
+// Package script runs Lua scripts (EVAL*, FCALL*) on gopher-lua (the copy in
+// internal/lua) with Redis 7.0's environment: the redis.* API, RESP <-> Lua
+// conversions for RESP2 and RESP3, the cjson, cmsgpack, bit and struct
+// libraries, the sandbox (read-only globals and library tables, Redis's error
+// texts), Redis's math.random generator, the EVAL script cache and the
+// FUNCTION libraries (LOAD, LIST, DUMP/RESTORE in RDB format with LZF and
+// CRC64 as Redis).
 //
 // Design notes.
 //   - Scripts run under the engine's exclusive world lock (see
@@ -16,7 +17,7 @@
 //     "Attempt to modify a readonly table"; pairs/next/rawget/rawset see
 //     through the proxies.
 //   - gopher-lua has no count hook: SCRIPT KILL closes a channel that the VM
-//     polls through its context between instructions (only when
+//     polls through its context every 1024 instructions (only when
 //     busy-reply-threshold > 0, as Redis installs its hook).
 //   - Error texts: gopher-lua's runtime and syntax messages are rewritten to
 //     Lua 5.1's (variable names come from a getobjname over the bytecode).

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/redwingdb/redwing/internal/lua"
 )
 
 // errInfo is what Redis's error handler extracts from a failed script:

@@ -3,8 +3,8 @@ package script
 import (
 	"strings"
 
-	lua "github.com/yuin/gopher-lua"
-	"github.com/yuin/gopher-lua/parse"
+	lua "github.com/redwingdb/redwing/internal/lua"
+	"github.com/redwingdb/redwing/internal/lua/parse"
 
 	"github.com/redwingdb/redwing/internal/engine"
 	"github.com/redwingdb/redwing/internal/resp"

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"sync"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/redwingdb/redwing/internal/lua"
 
 	"github.com/redwingdb/redwing/internal/engine"
 )

@@ -3,7 +3,7 @@ package script
 import (
 	"math"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/redwingdb/redwing/internal/lua"
 )
 
 // rand48 is Redis's redisLrand48: the drand48 linear congruential generator

@@ -6,7 +6,7 @@ import (
 	"log"
 	"strconv"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/redwingdb/redwing/internal/lua"
 
 	"github.com/redwingdb/redwing/internal/engine"
 )

@@ -5,7 +5,7 @@ import (
 	"math"
 	"strconv"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/redwingdb/redwing/internal/lua"
 )
 
 // struct: Roberto Ierusalimschy's lua_struct as bundled with Redis (pack,

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/redwingdb/redwing/internal/lua"
 )
 
 // luaTonumber is Lua 5.1's tonumber, which gopher-lua's differs from

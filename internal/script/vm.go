@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	lua "github.com/yuin/gopher-lua"
+	lua "github.com/redwingdb/redwing/internal/lua"
 
 	"github.com/redwingdb/redwing/internal/engine"
 )
