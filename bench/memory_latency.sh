@@ -14,6 +14,9 @@
 # within a run, so every GC_EVERY seconds (default 2; 0 = off) the script
 # sends MEMORY PURGE to the server under test: a full collection of the
 # whole heap on Redwing (jemalloc purge on Redis), measured under load.
+# The pause figures come from gctrace and from INFO memory's gc_* fields
+# (the runtime's pause histograms, which also tell the time spent stopping
+# the world, i.e. waiting for the OS to run the server's threads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=("$@")
@@ -44,6 +47,7 @@ for N in "${SIZES[@]}"; do
 	if [ "$N" = "${SIZES[-1]}" ]; then
 		: >"$WORK/lat"
 		start_line=$(wc -l <"$WORK/redwing.log")
+		redis-cli -p "$RW_PORT" config resetstat >/dev/null
 		for r in $(seq "$ROUNDS"); do
 			order="redis:$RS_PORT redwing:$RW_PORT"
 			(( r % 2 )) || order="redwing:$RW_PORT redis:$RS_PORT"
@@ -69,6 +73,9 @@ for N in "${SIZES[@]}"; do
 		tail -n +"$((start_line + 1))" "$WORK/redwing.log" | awk '/^gc [0-9]+ @/ {
 			split($5, ph, "+"); for (i = 1; i <= 3; i += 2) if (ph[i] + 0 > max) max = ph[i] + 0; n++ }
 			END { printf "redwing GC cycles during the latency runs: %d, longest stop-the-world pause: %.3f ms\n", n, max }'
+		# The same from the runtime's pause histograms (INFO memory), with
+		# the part spent stopping the world (waiting for threads to run).
+		echo "redwing runtime/metrics: $(redis-cli -p "$RW_PORT" info memory | tr -d '\r' | grep '^gc_' | tr '\n' ' ')"
 	fi
 	stop_servers
 done

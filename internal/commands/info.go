@@ -738,6 +738,11 @@ func infoMemory(ib *infoBuf, e *engine.Engine, m *memStats) {
 	ib.int("active_defrag_running", 0)
 	ib.int("lazyfree_pending_objects", e.KS.LazyfreePendingObjects())
 	ib.int("lazyfreed_objects", e.KS.LazyfreedObjects())
+	gc := readGCPauses(false) // Redwing's own (gcpauses.go)
+	ib.uint("gc_cycles", gc.cycles)
+	ib.uint("gc_pause_max_us", gc.maxUs)
+	ib.uint("gc_pause_stopping_max_us", gc.stoppingMaxUs)
+	ib.uint("gc_pauses_over_1ms", gc.overOneMs)
 }
 
 // ---------------------------------------------------------------------------

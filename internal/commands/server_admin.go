@@ -146,6 +146,7 @@ func cmdConfigResetStat(c *engine.Ctx) {
 	c.E.KS.ResetEvictionStats() // evicted_keys, eviction exceeded time, lazyfreed_objects
 	c.E.ResetCommandStats()
 	c.E.ResetInstantaneousMetrics()
+	readGCPauses(true)
 	c.W.OK()
 }
 
