@@ -391,6 +391,9 @@ func baseSetMetatable(L *LState) int {
 		L.RaiseError("cannot set metatable to a nil object.")
 	}
 	mt := L.Get(2)
+	if tb, ok := obj.(*LTable); ok && tb.Readonly {
+		L.Error(LString(ErrReadonlyTable), 0) // no position, as Redis
+	}
 	if m := L.metatable(obj, true); m != LNil {
 		if tb, ok := m.(*LTable); ok && tb.RawGetString("__metatable") != LNil {
 			L.RaiseError("cannot change a protected metatable")

@@ -1335,11 +1335,17 @@ func (ls *LState) getFieldString(obj LValue, key string) LValue {
 	return nil
 }
 
+// ErrReadonlyTable is the error a write to a Readonly table raises.
+const ErrReadonlyTable = "Attempt to modify a readonly table"
+
 func (ls *LState) setField(obj LValue, key LValue, value LValue) {
 	curobj := obj
 	for i := 0; i < MaxTableGetLoop; i++ {
 		tb, istable := curobj.(*LTable)
 		if istable {
+			if tb.Readonly {
+				ls.RaiseError(ErrReadonlyTable)
+			}
 			if tb.RawGet(key) != LNil {
 				ls.RawSet(tb, key, value)
 				return
@@ -1372,6 +1378,9 @@ func (ls *LState) setFieldString(obj LValue, key string, value LValue) {
 	for i := 0; i < MaxTableGetLoop; i++ {
 		tb, istable := curobj.(*LTable)
 		if istable {
+			if tb.Readonly {
+				ls.RaiseError(ErrReadonlyTable)
+			}
 			if tb.RawGetString(key) != LNil {
 				tb.RawSetString(key, value)
 				return

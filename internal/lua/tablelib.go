@@ -84,6 +84,9 @@ func tableConcat(L *LState) int {
 
 func tableInsert(L *LState) int {
 	tbl := L.CheckTable(1)
+	if tbl.Readonly {
+		L.Error(LString(ErrReadonlyTable), 0) // no position, as Redis
+	}
 	nargs := L.GetTop()
 	if nargs == 1 {
 		L.RaiseError("wrong number of arguments")

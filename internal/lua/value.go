@@ -142,6 +142,11 @@ func (nm LNumber) Format(f fmt.State, c rune) {
 
 type LTable struct {
 	Metatable LValue
+	// Readonly rejects writes from scripts (assignments, rawset,
+	// table.insert, setmetatable) with "Attempt to modify a readonly
+	// table", as Redis 7's patched Lua does for its globals and libraries
+	// (Redwing). Go code still writes with the Raw* methods.
+	Readonly bool
 
 	array   []LValue
 	dict    map[LValue]LValue

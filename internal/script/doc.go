@@ -12,10 +12,12 @@
 //     are enough, as in Redis; they are created lazily and rebuilt by SCRIPT
 //     FLUSH / FUNCTION FLUSH. Compiled scripts are cached by SHA1 as Lua
 //     functions bound to the EVAL state, so EVALSHA only converts arguments.
-//   - gopher-lua has no read-only tables: globals and library tables are
-//     empty proxies whose metatables forward reads and reject writes with
-//     "Attempt to modify a readonly table"; pairs/next/rawget/rawset see
-//     through the proxies.
+//   - Read-only tables: the globals and library tables carry the VM's
+//     Readonly flag (internal/lua), so scripts read them directly and every
+//     write raises "Attempt to modify a readonly table" (assignments, rawset,
+//     table.insert, setmetatable), as Redis 7's patched Lua does. The
+//     function VM shows its globals through a view whose __index is swapped
+//     while a library loads.
 //   - gopher-lua has no count hook: SCRIPT KILL closes a channel that the VM
 //     polls through its context every 1024 instructions (only when
 //     busy-reply-threshold > 0, as Redis installs its hook).

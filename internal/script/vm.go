@@ -28,8 +28,7 @@ type vm struct {
 	host *Host
 
 	globals *lua.LTable // the real globals table
-	env     *lua.LTable // protected view of globals: _G and every chunk's env
-	envMeta *lua.LTable // env's metatable (__index swapped while loading a library)
+	envMeta *lua.LTable // function VM: env's metatable (__index swapped while loading a library)
 	proxies map[*lua.LTable]*lua.LTable
 
 	errfn    *lua.LFunction // error handler of the current call
@@ -240,13 +239,18 @@ func newVM(h *Host, kind vmKind) *vm {
 	gm := L.NewTable()
 	gm.RawSetString("__index", L.NewFunction(nonexistentGlobal))
 	g.Metatable = gm
-	env := L.NewTable()
-	v.envMeta = L.NewTable()
-	v.envMeta.RawSetString("__index", g)
-	v.envMeta.RawSetString("__newindex", L.NewFunction(readonlyError))
-	env.Metatable = v.envMeta
-	v.proxies[env] = g
-	v.env = env
+	g.Readonly = true
+	env := g
+	if kind == kindFunc {
+		// Loading a library swaps what the environment shows
+		// (functions.go), so functions see the globals through a view.
+		env = L.NewTable()
+		env.Readonly = true
+		v.envMeta = L.NewTable()
+		v.envMeta.RawSetString("__index", g)
+		env.Metatable = v.envMeta
+		v.proxies[env] = g
+	}
 	g.RawSetString("_G", env)
 	L.Env = env
 	L.G.Global = env
@@ -266,19 +270,15 @@ func newVM(h *Host, kind vmKind) *vm {
 	return v
 }
 
-// protect returns a read-only view of t: reads go to t, writes raise
-// "Attempt to modify a readonly table".
+// protect makes t read-only: scripts' writes raise "Attempt to modify a
+// readonly table" (the VM's LTable.Readonly, as Redis 7's readonly tables).
 func (v *vm) protect(t *lua.LTable) *lua.LTable {
-	p := v.L.NewTable()
-	m := v.L.NewTable()
-	m.RawSetString("__index", t)
-	m.RawSetString("__newindex", v.L.NewFunction(readonlyError))
-	p.Metatable = m
-	v.proxies[p] = t
-	return p
+	t.Readonly = true
+	return t
 }
 
-// real returns the table behind a read-only view (or t itself).
+// real returns the globals behind the function VM's environment view (or t
+// itself).
 func (v *vm) real(t *lua.LTable) *lua.LTable {
 	if r, ok := v.proxies[t]; ok {
 		return r
@@ -287,11 +287,6 @@ func (v *vm) real(t *lua.LTable) *lua.LTable {
 }
 
 func (v *vm) close() { v.L.Close() }
-
-func readonlyError(L *lua.LState) int {
-	L.RaiseError("Attempt to modify a readonly table")
-	return 0
-}
 
 func nonexistentGlobal(L *lua.LState) int {
 	k := L.Get(2)
@@ -455,8 +450,8 @@ func (v *vm) luaRawget(L *lua.LState) int {
 
 func (v *vm) luaRawset(L *lua.LState) int {
 	t := L.CheckTable(1)
-	if _, ok := v.proxies[t]; ok {
-		L.Error(lua.LString("Attempt to modify a readonly table"), 0)
+	if t.Readonly {
+		L.Error(lua.LString(lua.ErrReadonlyTable), 0)
 	}
 	t.RawSet(L.CheckAny(2), L.CheckAny(3))
 	L.SetTop(1)
