@@ -1,7 +1,9 @@
 package lua
 
-const defaultArrayCap = 32
-const defaultHashCap = 32
+// Redwing: tables start small and grow. Upstream gave every NewTable and
+// every first array or string-key store room for 32 entries (about 1.7 kB
+// for a table with one string field), and scripts create many small tables.
+const defaultArrayCap = 4
 
 type lValueArraySorter struct {
 	L      *LState
@@ -181,7 +183,7 @@ func (tb *LTable) RawSetInt(key int, value LValue) {
 		return
 	}
 	if tb.array == nil {
-		tb.array = make([]LValue, 0, 32)
+		tb.array = make([]LValue, 0, defaultArrayCap)
 	}
 	index := key - 1
 	alen := len(tb.array)
@@ -201,24 +203,40 @@ func (tb *LTable) RawSetInt(key int, value LValue) {
 // RawSetString sets a given LValue to a given string index without the __newindex metamethod.
 func (tb *LTable) RawSetString(key string, value LValue) {
 	if tb.strdict == nil {
-		tb.strdict = make(map[string]LValue, defaultHashCap)
+		if value == LNil {
+			return
+		}
+		tb.strdict = make(map[string]LValue)
 	}
-	if tb.keys == nil {
-		tb.keys = []LValue{}
-		tb.k2i = map[LValue]int{}
-	}
-
+	_, present := tb.strdict[key]
 	if value == LNil {
-		// TODO tb.keys and tb.k2i should also be removed
-		delete(tb.strdict, key)
-	} else {
-		tb.strdict[key] = value
+		if present {
+			// The key stays (with no value), as it stays in keys: Next
+			// walks keys, and a key set again must not be listed twice.
+			tb.strdict[key] = LNil
+		}
+		return
+	}
+	tb.strdict[key] = value
+	if !present {
 		lkey := LString(key)
-		if _, ok := tb.k2i[lkey]; !ok {
+		if tb.k2i != nil {
 			tb.k2i[lkey] = len(tb.keys)
-			tb.keys = append(tb.keys, lkey)
+		}
+		tb.keys = append(tb.keys, lkey)
+	}
+}
+
+// keyIndex returns the position of each of keys, built on first use
+// (Redwing): a table that Next never walks does not pay for the map.
+func (tb *LTable) keyIndex() map[LValue]int {
+	if tb.k2i == nil {
+		tb.k2i = make(map[LValue]int, len(tb.keys))
+		for i, k := range tb.keys {
+			tb.k2i[k] = i
 		}
 	}
+	return tb.k2i
 }
 
 // RawSetH sets a given LValue to a given index without the __newindex metamethod.
@@ -230,18 +248,14 @@ func (tb *LTable) RawSetH(key LValue, value LValue) {
 	if tb.dict == nil {
 		tb.dict = make(map[LValue]LValue, len(tb.strdict))
 	}
-	if tb.keys == nil {
-		tb.keys = []LValue{}
-		tb.k2i = map[LValue]int{}
-	}
-
+	k2i := tb.keyIndex()
 	if value == LNil {
 		// TODO tb.keys and tb.k2i should also be removed
 		delete(tb.dict, key)
 	} else {
 		tb.dict[key] = value
-		if _, ok := tb.k2i[key]; !ok {
-			tb.k2i[key] = len(tb.keys)
+		if _, ok := k2i[key]; !ok {
+			k2i[key] = len(tb.keys)
 			tb.keys = append(tb.keys, key)
 		}
 	}
@@ -377,7 +391,7 @@ func (tb *LTable) Next(key LValue) (LValue, LValue) {
 		}
 	}
 
-	for i := tb.k2i[key] + 1; i < len(tb.keys); i++ {
+	for i := tb.keyIndex()[key] + 1; i < len(tb.keys); i++ {
 		key := tb.keys[i]
 		if v := tb.RawGetH(key); v != LNil {
 			return key, v
