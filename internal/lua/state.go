@@ -1335,7 +1335,7 @@ func (ls *LState) getFieldString(obj LValue, key string) LValue {
 	return nil
 }
 
-// ErrReadonlyTable is the error a write to a Readonly table raises.
+// ErrReadonlyTable is the error a write to a Readonly table raises (Redwing).
 const ErrReadonlyTable = "Attempt to modify a readonly table"
 
 func (ls *LState) setField(obj LValue, key LValue, value LValue) {
