@@ -336,10 +336,12 @@ func ManageGCFloor() {
 	if cur[0].Value.Kind() != metrics.KindUint64 || cur[0].Value.Uint64() != 100 {
 		return
 	}
+	if !gcFloor.managed.CompareAndSwap(false, true) {
+		return // another server in this process got there first
+	}
 	gcFloor.mu.Lock()
 	gcFloor.percent = 100
 	gcFloor.mu.Unlock()
-	gcFloor.managed.Store(true)
 	startGCWatch()
 	applyGCFloor(gcState.Load().live + arenaDead.Load())
 }
