@@ -15,13 +15,16 @@ package commands
 import (
 	"math"
 	"runtime/metrics"
+	"slices"
 	"sync"
 )
 
 var gcPauses struct {
 	sync.Mutex
 	samples []metrics.Sample
-	base    [3][]uint64 // counts at the last reset: cycles, total, stopping
+	// the counts at the last CONFIG RESETSTAT
+	baseCycles              uint64
+	baseTotal, baseStopping []uint64
 }
 
 func init() {
@@ -44,55 +47,56 @@ func readGCPauses(reset bool) gcPauseStats {
 	gcPauses.Lock()
 	defer gcPauses.Unlock()
 	metrics.Read(gcPauses.samples)
-	var st gcPauseStats
-	cur := [3][]uint64{}
+	var cycles uint64
 	if s := gcPauses.samples[0]; s.Value.Kind() == metrics.KindUint64 {
-		cur[0] = []uint64{s.Value.Uint64()}
+		cycles = s.Value.Uint64()
 	}
-	for i := 1; i <= 2; i++ {
-		if s := gcPauses.samples[i]; s.Value.Kind() == metrics.KindFloat64Histogram {
-			cur[i] = append([]uint64(nil), s.Value.Float64Histogram().Counts...)
-		}
-	}
-	delta := func(i, j int) uint64 {
-		if j < len(cur[i]) {
-			if j < len(gcPauses.base[i]) && gcPauses.base[i][j] <= cur[i][j] {
-				return cur[i][j] - gcPauses.base[i][j]
-			}
-			return cur[i][j]
-		}
-		return 0
-	}
-	st.cycles = delta(0, 0)
-	for i := 1; i <= 2; i++ {
-		s := gcPauses.samples[i]
-		if s.Value.Kind() != metrics.KindFloat64Histogram {
-			continue
-		}
-		buckets := s.Value.Float64Histogram().Buckets // len(counts)+1 boundaries
-		maxUs := uint64(0)
-		for j := range cur[i] {
-			n := delta(i, j)
-			if n == 0 {
-				continue
-			}
-			hi := buckets[j+1]
-			if math.IsInf(hi, 1) {
-				hi = buckets[j]
-			}
-			maxUs = uint64(math.Ceil(hi * 1e6))
-			if i == 1 && buckets[j] >= 1e-3 {
-				st.overOneMs += n
-			}
-		}
-		if i == 1 {
-			st.maxUs = maxUs
-		} else {
-			st.stoppingMaxUs = maxUs
-		}
-	}
+	total, stopping := histogram(gcPauses.samples[1]), histogram(gcPauses.samples[2])
+	st := gcPauseStats{cycles: cycles - gcPauses.baseCycles}
+	st.maxUs, st.overOneMs = pausesSince(total, gcPauses.baseTotal)
+	st.stoppingMaxUs, _ = pausesSince(stopping, gcPauses.baseStopping)
 	if reset {
-		gcPauses.base = cur
+		gcPauses.baseCycles = cycles
+		gcPauses.baseTotal, gcPauses.baseStopping = nil, nil
+		if total != nil { // Read reuses the histograms' slices
+			gcPauses.baseTotal = slices.Clone(total.Counts)
+		}
+		if stopping != nil {
+			gcPauses.baseStopping = slices.Clone(stopping.Counts)
+		}
 	}
 	return st
+}
+
+func histogram(s metrics.Sample) *metrics.Float64Histogram {
+	if s.Value.Kind() != metrics.KindFloat64Histogram {
+		return nil
+	}
+	return s.Value.Float64Histogram()
+}
+
+// pausesSince returns the upper bound of the highest bucket of h that
+// gained pauses since the counts base, and how many of those pauses took
+// 1 ms or more.
+func pausesSince(h *metrics.Float64Histogram, base []uint64) (maxUs, overOneMs uint64) {
+	if h == nil {
+		return 0, 0
+	}
+	for j, n := range h.Counts {
+		if j < len(base) {
+			n -= base[j] // counts only grow
+		}
+		if n == 0 {
+			continue
+		}
+		hi := h.Buckets[j+1] // Buckets holds len(Counts)+1 boundaries
+		if math.IsInf(hi, 1) {
+			hi = h.Buckets[j]
+		}
+		maxUs = uint64(math.Ceil(hi * 1e6))
+		if h.Buckets[j] >= 1e-3 {
+			overOneMs += n
+		}
+	}
+	return maxUs, overOneMs
 }

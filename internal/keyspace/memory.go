@@ -38,7 +38,8 @@ import (
 
 // gcSnap is the heap state recorded after a collection.
 type gcSnap struct {
-	live  int64  // heap bytes the collection found live
+	live  int64  // heap bytes the collection found live, less the arenas' dead bytes
+	heap  int64  // the same as the runtime counts it (what its goal is based on)
 	estAt int64  // memEst when it was recorded
 	cycle uint64 // completed collections at that point
 }
@@ -77,23 +78,23 @@ func armGCWatch() {
 func recordGC() {
 	est := memEst.Load()
 	metrics.Read(gcSamples)
-	live := int64(0)
+	heap := int64(0)
 	if gcSamples[0].Value.Kind() == metrics.KindUint64 {
-		live = int64(gcSamples[0].Value.Uint64())
+		heap = int64(gcSamples[0].Value.Uint64())
 	}
-	if live == 0 && gcSamples[1].Value.Kind() == metrics.KindUint64 {
+	if heap == 0 && gcSamples[1].Value.Kind() == metrics.KindUint64 {
 		// No collection yet: all heap objects are the best figure.
-		live = int64(gcSamples[1].Value.Uint64())
+		heap = int64(gcSamples[1].Value.Uint64())
 	}
-	live -= arenaDead.Load() // freed in the estimate's view (arena.go)
+	live := heap - arenaDead.Load() // freed in the estimate's view (arena.go)
 	var cycle uint64
 	if gcSamples[2].Value.Kind() == metrics.KindUint64 {
 		cycle = gcSamples[2].Value.Uint64()
 	}
-	gcState.Store(&gcSnap{live: live, estAt: est, cycle: cycle})
+	gcState.Store(&gcSnap{live: live, heap: heap, estAt: est, cycle: cycle})
 	gcCycles.Add(1)
 	if gcFloor.managed.Load() {
-		applyGCFloor(live + arenaDead.Load())
+		applyGCFloor(heap)
 	}
 	if goLimit.managed.Load() {
 		goLimit.Lock()
@@ -343,7 +344,7 @@ func ManageGCFloor() {
 	gcFloor.percent = 100
 	gcFloor.mu.Unlock()
 	startGCWatch()
-	applyGCFloor(gcState.Load().live + arenaDead.Load())
+	applyGCFloor(gcState.Load().heap)
 }
 
 // gcPercentFor is the GOGC that puts the goal at least GCHeadroomFloor above

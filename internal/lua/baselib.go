@@ -311,9 +311,16 @@ func baseRawGet(L *LState) int {
 	return 1
 }
 
+// baseRawSet returns the table, as Lua 5.1's rawset does (upstream returned
+// nothing), and honours Readonly (Redwing).
 func baseRawSet(L *LState) int {
-	L.RawSet(L.CheckTable(1), L.CheckAny(2), L.CheckAny(3))
-	return 0
+	tb := L.CheckTable(1)
+	if tb.Readonly {
+		L.Error(LString(ErrReadonlyTable), 0) // no position, as Redis
+	}
+	tb.RawSet(L.CheckAny(2), L.CheckAny(3))
+	L.SetTop(1)
+	return 1
 }
 
 func baseSelect(L *LState) int {

@@ -67,7 +67,8 @@ func (v *vm) newLoadAPI() *lua.LTable {
 	registerVersion(r)
 	r.Metatable = errMeta
 	g := L.NewTable()
-	g.RawSetString("redis", v.protect(r))
+	r.Readonly = true
+	g.RawSetString("redis", r)
 	g.Metatable = errMeta
 	return g
 }

@@ -193,7 +193,6 @@ func newVM(h *Host, kind vmKind) *vm {
 	g.RawSetString("next", L.NewFunction(v.luaNext))
 	g.RawSetString("pairs", L.NewFunction(v.luaPairs))
 	g.RawSetString("rawget", L.NewFunction(v.luaRawget))
-	g.RawSetString("rawset", L.NewFunction(v.luaRawset))
 	g.RawSetString("loadstring", L.NewFunction(v.luaLoadstring))
 	if st, ok := g.RawGetString("string").(*lua.LTable); ok {
 		st.RawSetString("format", L.NewFunction(luaStringFormat))
@@ -229,10 +228,12 @@ func newVM(h *Host, kind vmKind) *vm {
 		}
 	}
 	v.wrapFuncs(g, "")
-	// Library tables become read-only views.
+	// Library tables become read-only (the VM's LTable.Readonly, as Redis
+	// 7's readonly tables: every write from a script raises "Attempt to
+	// modify a readonly table").
 	for _, name := range []string{"string", "math", "table", "coroutine", "cjson", "struct", "cmsgpack", "bit", "redis"} {
 		if t, ok := g.RawGetString(name).(*lua.LTable); ok {
-			g.RawSetString(name, v.protect(t))
+			t.Readonly = true
 		}
 	}
 	// Missing globals raise Redis's error; the globals are read-only.
@@ -268,13 +269,6 @@ func newVM(h *Host, kind vmKind) *vm {
 		v.loadAPI = v.newLoadAPI()
 	}
 	return v
-}
-
-// protect makes t read-only: scripts' writes raise "Attempt to modify a
-// readonly table" (the VM's LTable.Readonly, as Redis 7's readonly tables).
-func (v *vm) protect(t *lua.LTable) *lua.LTable {
-	t.Readonly = true
-	return t
 }
 
 // real returns the globals behind the function VM's environment view (or t
@@ -445,16 +439,6 @@ func (v *vm) luaPairs(L *lua.LState) int {
 func (v *vm) luaRawget(L *lua.LState) int {
 	t := v.real(L.CheckTable(1))
 	L.Push(t.RawGet(L.CheckAny(2)))
-	return 1
-}
-
-func (v *vm) luaRawset(L *lua.LState) int {
-	t := L.CheckTable(1)
-	if t.Readonly {
-		L.Error(lua.LString(lua.ErrReadonlyTable), 0)
-	}
-	t.RawSet(L.CheckAny(2), L.CheckAny(3))
-	L.SetTop(1)
 	return 1
 }
 
