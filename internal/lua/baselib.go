@@ -3,6 +3,7 @@ package lua
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"strconv"
@@ -315,10 +316,17 @@ func baseRawGet(L *LState) int {
 // nothing), and honours Readonly (Redwing).
 func baseRawSet(L *LState) int {
 	tb := L.CheckTable(1)
-	if tb.Readonly {
-		L.Error(LString(ErrReadonlyTable), 0) // no position, as Redis
+	key, value := L.CheckAny(2), L.CheckAny(3)
+	// Errors raised by a library function carry no position (Lua 5.1).
+	switch n, isNum := key.(LNumber); {
+	case tb.Readonly:
+		L.Error(LString(ErrReadonlyTable), 0)
+	case key == LNil:
+		L.Error(LString("table index is nil"), 0)
+	case isNum && math.IsNaN(float64(n)):
+		L.Error(LString("table index is NaN"), 0)
 	}
-	tb.RawSet(L.CheckAny(2), L.CheckAny(3))
+	tb.RawSet(key, value)
 	L.SetTop(1)
 	return 1
 }
