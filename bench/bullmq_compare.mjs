@@ -9,7 +9,7 @@
 // no-op Worker, and reports jobs/s for both phases and the server's CPU
 // time per job (user+system, from /proc). With several rounds the two
 // servers alternate and the medians and Redwing/Redis ratios follow. Both
-// servers are stopped at the end.
+// servers are stopped at the end. NO_REDIS=1 runs Redwing alone (profiling).
 import { createRequire } from 'node:module';
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -36,6 +36,7 @@ function cpuMs(pid) {
 }
 
 async function startRedis() {
+  if (process.env.NO_REDIS) return null;
   let bin;
   try { bin = execFileSync('sh', ['-c', 'command -v redis-server']).toString().trim(); } catch { return null; }
   if (!bin) return null;
@@ -78,7 +79,7 @@ async function run(label, port, pid) {
   await q.close();
   const res = {
     add: Math.round(N / (addMs / 1000)), process: Math.round(N / (procMs / 1000)),
-    addCpu: Math.round((c1 - c0) * 1000 / N), processCpu: Math.round((c2 - c1) * 1000 / N),
+    addCpu: Math.round((c1 - c0) * 10000 / N) / 10, processCpu: Math.round((c2 - c1) * 10000 / N) / 10,
   };
   console.log(`${label.padEnd(12)} addBulk ${String(res.add).padStart(7)} jobs/s ${String(res.addCpu).padStart(4)} µs CPU/job   process ${String(res.process).padStart(7)} jobs/s ${String(res.processCpu).padStart(4)} µs CPU/job   (${N} jobs, concurrency ${CONC})`);
   return res;

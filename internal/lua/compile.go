@@ -306,10 +306,26 @@ type varNamePoolValue struct {
 type varNamePool struct {
 	names  []string
 	offset int
+	// assigned flags the local variables that some statement assigns
+	// after their declaration (Redwing: closure reuse, see OP_CLOSURE).
+	assigned []bool
+}
+
+func (vp *varNamePool) markAssigned(index int) {
+	i := index - vp.offset
+	for len(vp.assigned) <= i {
+		vp.assigned = append(vp.assigned, false)
+	}
+	vp.assigned[i] = true
+}
+
+func (vp *varNamePool) isAssigned(index int) bool {
+	i := index - vp.offset
+	return i < len(vp.assigned) && vp.assigned[i]
 }
 
 func newVarNamePool(offset int) *varNamePool {
-	return &varNamePool{make([]string, 0, 16), offset}
+	return &varNamePool{names: make([]string, 0, 16), offset: offset}
 }
 
 func (vp *varNamePool) Names() []string {
@@ -410,6 +426,45 @@ type funcContext struct {
 	labelPc         map[int]int
 	gotosCount      int
 	unresolvedGotos map[int]*gotoLabelDesc
+	closures        []closureSite
+}
+
+// closureSite is a function expression compiled in a function and the
+// enclosing function's local variables it captures (Redwing).
+type closureSite struct {
+	proto    *FunctionProto
+	captured []capturedLocal
+}
+
+type capturedLocal struct {
+	block *codeBlock
+	index int
+}
+
+// markAssigned records an assignment to the local variable name as seen
+// from fc, in fc or the function that declares it.
+func markAssigned(fc *funcContext, name string) {
+	for ; fc != nil; fc = fc.Parent {
+		if index, block := fc.FindLocalVarAndBlock(name); block != nil {
+			block.LocalVars.markAssigned(index)
+			return
+		}
+	}
+}
+
+// markReusable sets FunctionProto.reusable on the closures compiled in fc
+// once all of fc, nested functions included, has been compiled: only then
+// is every assignment to the captured variables known.
+func (fc *funcContext) markReusable() {
+	for _, site := range fc.closures {
+		site.proto.reusable = true
+		for _, c := range site.captured {
+			if c.block.LocalVars.isAssigned(c.index) {
+				site.proto.reusable = false
+				break
+			}
+		}
+	}
 }
 
 func newFuncContext(sourcename string, parent *funcContext) *funcContext {
@@ -699,8 +754,10 @@ func compileAssignStmtLeft(context *funcContext, stmt *ast.AssignStmt) (int, []*
 				context.ConstIndex(LString(st.Value))
 			case ecUpvalue:
 				context.Upvalues.RegisterUnique(st.Value)
+				markAssigned(context.Parent, st.Value)
 			case ecLocal:
 				ec.reg = context.FindLocalVar(st.Value)
+				markAssigned(context, st.Value)
 			}
 			acs = append(acs, &assigncontext{ec, 0, 0, false, false})
 		case *ast.AttrGetExpr:
@@ -1074,7 +1131,7 @@ func compileNumberForStmt(context *funcContext, stmt *ast.NumberForStmt) { // {{
 
 	code.AddASbx(OP_FORPREP, rindex, 0, sline(stmt))
 
-	context.RegisterLocalVar(stmt.Name)
+	context.Block.LocalVars.markAssigned(context.RegisterLocalVar(stmt.Name))
 
 	bodypc := code.LastPC()
 	compileChunk(context, stmt.Stmts, false)
@@ -1106,7 +1163,7 @@ func compileGenericForStmt(context *funcContext, stmt *ast.GenericForStmt) { // 
 	code.AddASbx(OP_JMP, 0, fllabel, sline(stmt))
 
 	for _, name := range stmt.Names {
-		context.RegisterLocalVar(name)
+		context.Block.LocalVars.markAssigned(context.RegisterLocalVar(name))
 	}
 
 	context.SetLabelPc(bodylabel, code.LastPC())
@@ -1229,11 +1286,13 @@ func compileExpr(context *funcContext, reg int, expr ast.Expr, ec *expcontext) i
 		protono := len(context.Proto.FunctionPrototypes)
 		context.Proto.FunctionPrototypes = append(context.Proto.FunctionPrototypes, childcontext.Proto)
 		code.AddABx(OP_CLOSURE, sreg, protono, sline(ex))
+		site := closureSite{proto: childcontext.Proto}
 		for _, upvalue := range childcontext.Upvalues.List() {
 			localidx, block := context.FindLocalVarAndBlock(upvalue.Name)
 			if localidx > -1 {
 				code.AddABC(OP_MOVE, 0, localidx, 0, sline(ex))
 				block.RefUpvalue = true
+				site.captured = append(site.captured, capturedLocal{block, localidx})
 			} else {
 				upvalueidx := context.Upvalues.Find(upvalue.Name)
 				if upvalueidx < 0 {
@@ -1242,6 +1301,7 @@ func compileExpr(context *funcContext, reg int, expr ast.Expr, ec *expcontext) i
 				code.AddABC(OP_GETUPVAL, 0, upvalueidx, 0, sline(ex))
 			}
 		}
+		context.closures = append(context.closures, site)
 		return sused
 	default:
 		panic(fmt.Sprintf("expr %v not implemented.", reflect.TypeOf(ex).Elem().Name()))
@@ -1329,6 +1389,7 @@ func compileFunctionExpr(context *funcContext, funcexpr *ast.FunctionExpr, ec *e
 	}
 
 	compileChunk(context, funcexpr.Stmts, false)
+	context.markReusable()
 
 	context.Code.AddABC(OP_RETURN, 0, 1, 0, eline(funcexpr))
 	context.EndScope()

@@ -40,6 +40,15 @@ type FunctionProto struct {
 	DbgUpvalues        []string
 
 	stringConstants []string
+
+	// Redwing: closure reuse (see reuseClosure). reusable is set by the
+	// compiler when every variable a closure of this prototype takes from
+	// the enclosing function's registers is assigned only where it is
+	// declared; cached is the closure last made from it and cachedGen the
+	// closure generation of the state that made or reused it.
+	reusable  bool
+	cached    *LFunction
+	cachedGen uint64
 }
 
 /* Upvalue {{{ */

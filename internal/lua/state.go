@@ -928,48 +928,39 @@ func (ls *LState) rkString(idx int) string {
 	return string(ls.reg.array[ls.currentFrame.LocalBase+idx].(LString))
 }
 
-func (ls *LState) closeUpvalues(idx int) { // +inline-start
-	if ls.uvcache != nil {
-		var prev *Upvalue
-		for uv := ls.uvcache; uv != nil; uv = uv.next {
-			if uv.index >= idx {
-				if prev != nil {
-					prev.next = nil
-				} else {
-					ls.uvcache = nil
-				}
-				uv.Close()
-			}
-			prev = uv
-		}
+// closeUpvalues closes the open upvalues of registers idx and above.
+// Redwing: the open list is kept in decreasing register order, as Lua
+// keeps it, so that closing stops at the first upvalue below idx and a
+// function's return does not walk the upvalues of every frame beneath it
+// (a BullMQ script keeps some forty open, one per local function).
+func (ls *LState) closeUpvalues(idx int) {
+	uv := ls.uvcache
+	for uv != nil && uv.index >= idx {
+		next := uv.next
+		uv.Close()
+		uv.next = nil
+		uv = next
 	}
-} // +inline-end
+	ls.uvcache = uv
+}
 
 func (ls *LState) findUpvalue(idx int) *Upvalue {
 	var prev *Upvalue
-	var next *Upvalue
-	if ls.uvcache != nil {
-		for uv := ls.uvcache; uv != nil; uv = uv.next {
-			if uv.index == idx {
-				return uv
-			}
-			if uv.index > idx {
-				next = uv
-				break
-			}
-			prev = uv
+	uv := ls.uvcache
+	for uv != nil && uv.index >= idx {
+		if uv.index == idx {
+			return uv
 		}
+		prev = uv
+		uv = uv.next
 	}
-	uv := &Upvalue{reg: ls.reg, index: idx, closed: false}
+	nuv := &Upvalue{reg: ls.reg, index: idx, next: uv}
 	if prev != nil {
-		prev.next = uv
+		prev.next = nuv
 	} else {
-		ls.uvcache = uv
+		ls.uvcache = nuv
 	}
-	if next != nil {
-		uv.next = next
-	}
-	return uv
+	return nuv
 }
 
 func (ls *LState) metatable(lvalue LValue, rawget bool) LValue {
@@ -2312,3 +2303,83 @@ func (ls *LState) RemoveCallerFrame() *callFrame {
 /* }}} */
 
 //
+
+// NewClosureGeneration starts a new closure generation (Redwing). From the
+// first call on, OP_CLOSURE may hand out again a closure made in an
+// earlier generation instead of allocating one (see reuseClosure). Only a
+// host whose generations share no state may call it: Redwing's EVAL
+// scripts, whose globals and libraries are read-only, start one per run.
+func (ls *LState) NewClosureGeneration() {
+	ls.G.closureGen++
+}
+
+// reuseClosure returns the closure cached in proto if it is the one
+// OP_CLOSURE is about to make in all that a script can observe, else nil.
+// A BullMQ script defines some forty local functions per run, and making
+// their closures and upvalues was a tenth of the server's work.
+//
+// The cached closure qualifies if it comes from an earlier generation
+// (within one run every closure is a new object, as in Lua 5.1), has the
+// same environment, shares the enclosing function's upvalues it takes
+// (the same cells), and holds, in closed cells, the values the registers
+// it captures hold now. The compiler has checked that nothing assigns
+// those variables after their declaration, so the values cannot diverge
+// later and cells shared with sibling closures cannot be told apart from
+// separate ones. A variable holding the closure itself (local function f
+// calling f) holds the cached closure in its cell. Values that would keep
+// a run's data alive between runs (tables other than the read-only
+// libraries, userdata, threads) are not cached on.
+func reuseClosure(L *LState, cf *callFrame, proto *FunctionProto, a int, gen uint64) *LFunction {
+	c := proto.cached
+	if c == nil || proto.cachedGen == gen || c.Env != cf.Fn.Env {
+		return nil
+	}
+	code := cf.Fn.Proto.Code[cf.Pc:]
+	for i, uv := range c.Upvalues {
+		inst := code[i]
+		b := opGetArgB(inst)
+		if opGetOpCode(inst) == OP_GETUPVAL {
+			if uv != cf.Fn.Upvalues[b] {
+				return nil
+			}
+			continue
+		}
+		if !uv.closed {
+			return nil
+		}
+		var want LValue = c
+		if b != a {
+			want = L.reg.array[cf.LocalBase+b]
+			if !reusableValue(want) {
+				return nil
+			}
+		}
+		if uv.value != want {
+			return nil
+		}
+	}
+	proto.cachedGen = gen
+	return c
+}
+
+// cacheClosure keeps closure, just made from proto, for the next
+// generations unless one of its values should not outlive this run.
+func cacheClosure(proto *FunctionProto, closure *LFunction, gen uint64) {
+	for _, uv := range closure.Upvalues {
+		if v := uv.Value(); v != closure && !reusableValue(v) {
+			proto.cached = nil
+			return
+		}
+	}
+	proto.cached, proto.cachedGen = closure, gen
+}
+
+func reusableValue(v LValue) bool {
+	switch v := v.(type) {
+	case LString, LNumber, LBool, *LNilType, *LFunction:
+		return true
+	case *LTable:
+		return v.Readonly
+	}
+	return false
+}

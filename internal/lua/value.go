@@ -179,6 +179,10 @@ type Global struct {
 	builtinMts map[int]LValue
 	tempFiles  []*os.File
 	gccount    int32
+
+	// closureGen is the closure generation (Redwing): 0 while closures
+	// are never reused, else bumped by NewClosureGeneration.
+	closureGen uint64
 }
 
 type LState struct {

@@ -1346,26 +1346,7 @@ func init() {
 			if callable == nil {
 				L.RaiseError("attempt to call a non-function object")
 			}
-			// this section is inlined by go-inline
-			// source function is 'func (ls *LState) closeUpvalues(idx int) ' in '_state.go'
-			{
-				ls := L
-				idx := lbase
-				if ls.uvcache != nil {
-					var prev *Upvalue
-					for uv := ls.uvcache; uv != nil; uv = uv.next {
-						if uv.index >= idx {
-							if prev != nil {
-								prev.next = nil
-							} else {
-								ls.uvcache = nil
-							}
-							uv.Close()
-						}
-						prev = uv
-					}
-				}
-			}
+			L.closeUpvalues(lbase)
 			if callable.IsG {
 				luaframe := cf
 				L.pushCallFrame(callFrame{
@@ -1548,26 +1529,7 @@ func init() {
 			A := int(inst>>18) & 0xff //GETA
 			RA := lbase + A
 			B := int(inst & 0x1ff) //GETB
-			// this section is inlined by go-inline
-			// source function is 'func (ls *LState) closeUpvalues(idx int) ' in '_state.go'
-			{
-				ls := L
-				idx := lbase
-				if ls.uvcache != nil {
-					var prev *Upvalue
-					for uv := ls.uvcache; uv != nil; uv = uv.next {
-						if uv.index >= idx {
-							if prev != nil {
-								prev.next = nil
-							} else {
-								ls.uvcache = nil
-							}
-							uv.Close()
-						}
-						prev = uv
-					}
-				}
-			}
+			L.closeUpvalues(lbase)
 			nret := B - 1
 			if B == 0 {
 				nret = reg.Top() - RA
@@ -2089,26 +2051,7 @@ func init() {
 			lbase := cf.LocalBase
 			A := int(inst>>18) & 0xff //GETA
 			RA := lbase + A
-			// this section is inlined by go-inline
-			// source function is 'func (ls *LState) closeUpvalues(idx int) ' in '_state.go'
-			{
-				ls := L
-				idx := RA
-				if ls.uvcache != nil {
-					var prev *Upvalue
-					for uv := ls.uvcache; uv != nil; uv = uv.next {
-						if uv.index >= idx {
-							if prev != nil {
-								prev.next = nil
-							} else {
-								ls.uvcache = nil
-							}
-							uv.Close()
-						}
-						prev = uv
-					}
-				}
-			}
+			L.closeUpvalues(RA)
 			return 0
 		},
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_CLOSURE
@@ -2119,6 +2062,14 @@ func init() {
 			RA := lbase + A
 			Bx := int(inst & 0x3ffff) //GETBX
 			proto := cf.Fn.Proto.FunctionPrototypes[Bx]
+			gen := L.G.closureGen
+			if gen != 0 && proto.reusable {
+				if closure := reuseClosure(L, cf, proto, A, gen); closure != nil {
+					reg.Set(RA, closure)
+					cf.Pc += int(proto.NumUpvalues)
+					return 0
+				}
+			}
 			closure := newLFunctionL(proto, cf.Fn.Env, int(proto.NumUpvalues))
 			// this section is inlined by go-inline
 			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
@@ -2150,6 +2101,9 @@ func init() {
 				case OP_GETUPVAL:
 					closure.Upvalues[i] = cf.Fn.Upvalues[B]
 				}
+			}
+			if gen != 0 && proto.reusable && proto.cachedGen != gen {
+				cacheClosure(proto, closure, gen)
 			}
 			return 0
 		},

@@ -213,6 +213,13 @@ func (v *vm) call(c *engine.Ctx, run *engine.ScriptRun, fn *lua.LFunction, keys,
 		run.SetKiller(v.ctx, v.ctx.arm())
 		L.SetContext(v.ctx)
 	}
+	if v.kind == kindEval {
+		// Nothing of a run outlives it (read-only globals and
+		// libraries), so its local functions may reuse the closures of
+		// the run before (lua.LState.NewClosureGeneration). FCALL's
+		// libraries can keep state in their upvalues between calls.
+		L.NewClosureGeneration()
+	}
 	kt := v.keysT.fill(L, keys)
 	at := v.argvT.fill(L, args)
 	L.SetTop(0)
