@@ -1293,12 +1293,14 @@ func compileExpr(context *funcContext, reg int, expr ast.Expr, ec *expcontext) i
 				code.AddABC(OP_MOVE, 0, localidx, 0, sline(ex))
 				block.RefUpvalue = true
 				site.captured = append(site.captured, capturedLocal{block, localidx})
+				childcontext.Proto.captures = append(childcontext.Proto.captures, int32(localidx))
 			} else {
 				upvalueidx := context.Upvalues.Find(upvalue.Name)
 				if upvalueidx < 0 {
 					upvalueidx = context.Upvalues.RegisterUnique(upvalue.Name)
 				}
 				code.AddABC(OP_GETUPVAL, 0, upvalueidx, 0, sline(ex))
+				childcontext.Proto.captures = append(childcontext.Proto.captures, ^int32(upvalueidx))
 			}
 		}
 		context.closures = append(context.closures, site)

@@ -46,7 +46,10 @@ type FunctionProto struct {
 	// the enclosing function's registers is assigned only where it is
 	// declared; cached is the closure last made from it and cachedGen the
 	// closure generation of the state that made or reused it.
+	// captures lists, per upvalue, the enclosing function's register it
+	// is taken from, or ^i for the enclosing function's upvalue i.
 	reusable  bool
+	captures  []int32
 	cached    *LFunction
 	cachedGen uint64
 }

@@ -2334,27 +2334,22 @@ func reuseClosure(L *LState, cf *callFrame, proto *FunctionProto, a int, gen uin
 	if c == nil || proto.cachedGen == gen || c.Env != cf.Fn.Env {
 		return nil
 	}
-	code := cf.Fn.Proto.Code[cf.Pc:]
-	for i, uv := range c.Upvalues {
-		inst := code[i]
-		b := opGetArgB(inst)
-		if opGetOpCode(inst) == OP_GETUPVAL {
-			if uv != cf.Fn.Upvalues[b] {
+	regs := L.reg.array[cf.LocalBase:]
+	for i, b := range proto.captures {
+		uv := c.Upvalues[i]
+		if b < 0 {
+			if uv != cf.Fn.Upvalues[^b] {
 				return nil
 			}
 			continue
 		}
-		if !uv.closed {
-			return nil
-		}
+		// The cached values passed cacheClosure's check when they were
+		// captured, so an equal value needs no other.
 		var want LValue = c
-		if b != a {
-			want = L.reg.array[cf.LocalBase+b]
-			if !reusableValue(want) {
-				return nil
-			}
+		if int(b) != a {
+			want = regs[b]
 		}
-		if uv.value != want {
+		if !uv.closed || uv.value != want {
 			return nil
 		}
 	}

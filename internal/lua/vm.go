@@ -2327,18 +2327,31 @@ func stringConcat(L *LState, total, last int) LValue {
 				return LNil
 			}
 		} else {
-			buf := make([]string, total+1)
-			buf[total] = LVAsString(rhs)
+			// Redwing: the pieces are joined into one allocation
+			// (allocString), without a slice of pieces for short runs.
+			var small [8]string
+			buf := small[:0]
+			if total+1 > len(small) {
+				buf = make([]string, 0, total+1)
+			}
+			buf = append(buf, LVAsString(rhs))
+			size := len(buf[0])
 			for total > 0 {
 				lhs = L.reg.Get(i)
 				if !LVCanConvToString(lhs) {
 					break
 				}
-				buf[total-1] = LVAsString(lhs)
+				piece := LVAsString(lhs)
+				buf = append(buf, piece)
+				size += len(piece)
 				i--
 				total--
 			}
-			rhs = LString(strings.Join(buf, ""))
+			v, out := allocString(size)
+			for j := len(buf) - 1; j >= 0; j-- {
+				out = out[copy(out, buf[j]):]
+			}
+			rhs = v
 		}
 	}
 	return rhs

@@ -105,7 +105,7 @@ func parseReply(L *lua.LState, buf []byte, pos int, build bool) (lua.LValue, int
 			t.RawSetString("verbatim_string", v)
 			return t, end
 		}
-		return lua.LString(s), end
+		return lua.StringValue(s), end
 	case '*', '~', '%', '>', '|':
 		n, ok := resp.ParseInt(line)
 		if !ok {
@@ -454,13 +454,13 @@ func luaToInt64(f float64) int64 {
 // ---------------------------------------------------------------------------
 // Lua arguments -> command argv (luaArgsToRedisArgv).
 
-// formatG17 formats a number as printf("%.17g").
-func formatG17(f float64) []byte {
+// appendG17 appends a number as printf("%.17g") formats it.
+func appendG17(dst []byte, f float64) []byte {
 	if f == math.Trunc(f) && math.Abs(f) < 1e17 {
 		if f == 0 && math.Signbit(f) {
-			return []byte("-0")
+			return append(dst, "-0"...)
 		}
-		return strconv.AppendInt(nil, int64(f), 10)
+		return strconv.AppendInt(dst, int64(f), 10)
 	}
-	return resp.FormatDouble(nil, f)
+	return resp.FormatDouble(dst, f)
 }

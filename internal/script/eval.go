@@ -284,7 +284,7 @@ func (a *argTable) fill(L *lua.LState, vals [][]byte) *lua.LTable {
 		if old, ok := a.t.RawGetInt(i + 1).(lua.LString); ok && string(old) == string(s) {
 			continue
 		}
-		a.t.RawSetInt(i+1, lua.LString(s))
+		a.t.RawSetInt(i+1, lua.StringValue(s))
 	}
 	return a.t
 }

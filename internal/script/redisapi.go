@@ -102,7 +102,7 @@ func (v *vm) stackArgv(L *lua.LState) ([][]byte, string) {
 		case lua.LString:
 			buf = append(buf, x...)
 		case lua.LNumber:
-			buf = append(buf, formatG17(float64(x))...)
+			buf = appendG17(buf, float64(x))
 		default:
 			return nil, "Lua redis lib command arguments must be strings or integers"
 		}
