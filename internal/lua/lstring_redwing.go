@@ -11,10 +11,22 @@ import "unsafe"
 // once, before the value is handed out, and never again.
 
 type (
-	boxed16  struct{ s string; b [16]byte }
-	boxed32  struct{ s string; b [32]byte }
-	boxed64  struct{ s string; b [64]byte }
-	boxed128 struct{ s string; b [128]byte }
+	boxed16 struct {
+		s string
+		b [16]byte
+	}
+	boxed32 struct {
+		s string
+		b [32]byte
+	}
+	boxed64 struct {
+		s string
+		b [64]byte
+	}
+	boxed128 struct {
+		s string
+		b [128]byte
+	}
 )
 
 // eface is the layout of a non-empty interface value.
