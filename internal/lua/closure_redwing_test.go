@@ -182,3 +182,52 @@ func TestClosureReuseHappens(t *testing.T) {
 		t.Errorf("without reuse, f is the same closure in two runs: %v", off)
 	}
 }
+
+// TestFieldCacheFollowsChanges reads fields of read-only tables, whose
+// values getFieldConst caches, while Go code changes them between runs.
+func TestFieldCacheFollowsChanges(t *testing.T) {
+	L := NewState()
+	defer L.Close()
+	g := L.G.Global
+	lib := L.NewTable()
+	g.RawSetString("lib", lib)
+	lib.Readonly, g.Readonly = true, true
+	fn, err := L.LoadString(`local a = lib.f return tostring(a) .. ":" .. tostring(X) .. ":" .. tostring(lib["f"])`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func() string {
+		L.Push(fn)
+		if err := L.PCall(0, 1, nil); err != nil {
+			t.Fatal(err)
+		}
+		defer L.Pop(1)
+		return L.Get(-1).String()
+	}
+	steps := []struct {
+		change func()
+		want   string
+	}{
+		{func() {}, "nil:nil:nil"},
+		{func() { lib.RawSetString("f", LNumber(1)) }, "1:nil:1"},
+		{func() {}, "1:nil:1"},
+		{func() { g.RawSetString("X", LString("x")) }, "1:x:1"},
+		{func() { lib.RawSetString("f", LNumber(2)) }, "2:x:2"},
+		{func() { g.RawSetString("X", LString("y")) }, "2:y:2"},
+		{func() { lib.RawSetString("f", LNil) }, "nil:y:nil"},
+		{func() { lib.RawSet(LString("f"), LNumber(3)) }, "3:y:3"},
+		{func() {
+			other := L.NewTable()
+			other.Readonly = true
+			other.RawSetString("f", LNumber(4))
+			g.RawSetString("lib", other)
+		}, "4:y:4"},
+		{func() { g.RawSetString("lib", lib) }, "3:y:3"},
+	}
+	for i, s := range steps {
+		s.change()
+		if got := run(); got != s.want {
+			t.Fatalf("step %d: %q, want %q", i, got, s.want)
+		}
+	}
+}

@@ -52,6 +52,16 @@ type FunctionProto struct {
 	captures  []int32
 	cached    *LFunction
 	cachedGen uint64
+
+	// fieldCache holds, per string constant, the last value a constant
+	// key gave in a read-only table (see getFieldConst).
+	fieldCache []fieldCacheEntry
+}
+
+type fieldCacheEntry struct {
+	tb  *LTable
+	ver uint32
+	val LValue
 }
 
 /* Upvalue {{{ */

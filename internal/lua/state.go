@@ -1295,6 +1295,30 @@ func (ls *LState) getField(obj LValue, key LValue) LValue {
 	return nil
 }
 
+// getFieldConst is getFieldString for the string constant k of proto, as
+// GETGLOBAL and GETTABLEKS use it (Redwing). A value found in a read-only
+// table (the globals and libraries of Redwing's scripts) is cached per
+// constant until the table changes: KEYS, ARGV, redis.call and
+// cmsgpack.unpack are most of the field lookups of BullMQ's scripts, and
+// a lookup in a Go map hashed the name each time. Only read-only tables
+// are cached, so that the cache keeps no script data alive.
+func (ls *LState) getFieldConst(obj LValue, proto *FunctionProto, k int) LValue {
+	if tb, ok := obj.(*LTable); ok && tb.Readonly {
+		if proto.fieldCache == nil {
+			proto.fieldCache = make([]fieldCacheEntry, len(proto.Constants))
+		}
+		e := &proto.fieldCache[k]
+		if e.tb == tb && e.ver == tb.strVersion {
+			return e.val
+		}
+		if v := tb.RawGetString(proto.stringConstants[k]); v != LNil {
+			e.tb, e.ver, e.val = tb, tb.strVersion, v
+			return v
+		}
+	}
+	return ls.getFieldString(obj, proto.stringConstants[k])
+}
+
 func (ls *LState) getFieldString(obj LValue, key string) LValue {
 	curobj := obj
 	for i := 0; i < MaxTableGetLoop; i++ {

@@ -44,6 +44,7 @@ func newLTable(acap int, hcap int) *LTable {
 	}
 	if hcap != 0 {
 		tb.strdict = make(map[string]LValue, hcap)
+		tb.keys = make([]LValue, 0, hcap)
 	}
 	return tb
 }
@@ -169,7 +170,7 @@ func (tb *LTable) RawSet(key LValue, value LValue) {
 			return
 		}
 	case LString:
-		tb.RawSetString(string(v), value)
+		tb.rawSetString(string(v), key, value)
 		return
 	}
 
@@ -202,13 +203,23 @@ func (tb *LTable) RawSetInt(key int, value LValue) {
 
 // RawSetString sets a given LValue to a given string index without the __newindex metamethod.
 func (tb *LTable) RawSetString(key string, value LValue) {
+	tb.rawSetString(key, nil, value)
+}
+
+// rawSetString is RawSetString with the key as an LValue when the caller
+// has one, so that a new key is not boxed again for keys (Redwing).
+func (tb *LTable) rawSetString(key string, lkey LValue, value LValue) {
 	if tb.strdict == nil {
 		if value == LNil {
 			return
 		}
 		tb.strdict = make(map[string]LValue)
 	}
-	_, present := tb.strdict[key]
+	old, present := tb.strdict[key]
+	if present && old == value {
+		return
+	}
+	tb.strVersion++
 	if value == LNil {
 		if present {
 			// The key stays (with no value), as it stays in keys: Next
@@ -219,7 +230,9 @@ func (tb *LTable) RawSetString(key string, value LValue) {
 	}
 	tb.strdict[key] = value
 	if !present {
-		lkey := LString(key)
+		if lkey == nil {
+			lkey = LString(key)
+		}
 		if tb.k2i != nil {
 			tb.k2i[lkey] = len(tb.keys)
 		}
@@ -242,7 +255,7 @@ func (tb *LTable) keyIndex() map[LValue]int {
 // RawSetH sets a given LValue to a given index without the __newindex metamethod.
 func (tb *LTable) RawSetH(key LValue, value LValue) {
 	if s, ok := key.(LString); ok {
-		tb.RawSetString(string(s), value)
+		tb.rawSetString(string(s), key, value)
 		return
 	}
 	if tb.dict == nil {

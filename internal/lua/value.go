@@ -147,6 +147,9 @@ type LTable struct {
 	// table", as Redis 7's patched Lua does for its globals and libraries
 	// (Redwing). Go code still writes with the Raw* methods.
 	Readonly bool
+	// strVersion changes whenever a string key's value does (Redwing):
+	// it validates the field caches of read-only tables (getFieldConst).
+	strVersion uint32
 
 	array   []LValue
 	dict    map[LValue]LValue
