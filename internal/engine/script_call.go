@@ -119,6 +119,9 @@ func awaitRun(st *scriptState) *ScriptRun {
 type scriptState struct {
 	cur    atomic.Pointer[ScriptRun]
 	client *Client // the fake client scripts run commands with
+	// names caches the commands scripts call by the bytes of their names
+	// (direct-mapped, see scriptLookup); scripts run one at a time.
+	names [16]nameCache
 }
 
 func (e *Engine) scripts() *scriptState {
@@ -153,6 +156,7 @@ type ScriptRun struct {
 	killGen    uint64
 	done       chan struct{} // made on demand (awaitEnd), closed by End
 	effects    []Effect
+	names      *[16]nameCache
 }
 
 // Killer stops the VM running a script (SCRIPT KILL); gen names the run.
@@ -182,7 +186,7 @@ func (e *Engine) BeginScript(ctx *Ctx, name string, eval bool, flags int, ro boo
 	sc.Multi = nil
 	r := &ScriptRun{
 		e: e, outer: ctx, Caller: ctx.C, client: sc, Name: name, Eval: eval,
-		repl: ReplAll, start: clock.Mono(),
+		repl: ReplAll, start: clock.Mono(), names: &st.names,
 	}
 	if ro || (flags&ScriptEvalCompat == 0 && flags&ScriptNoWrites != 0) {
 		r.readOnly = true
@@ -288,6 +292,25 @@ func (r *ScriptRun) SetRepl(flags int) { r.repl = flags }
 // Elapsed returns how long the run has been running.
 func (r *ScriptRun) Elapsed() time.Duration { return time.Duration(clock.Mono() - r.start) }
 
+// lookup finds the command a script calls. A script calls a handful of
+// commands over and over (BullMQ's, a dozen), each looked up in the table
+// by lowering and hashing its name; the cache remembers one name per slot,
+// by its length and first and last letters.
+func (r *ScriptRun) lookup(name []byte) *Command {
+	if len(name) == 0 {
+		return lookup(r.e.table, name)
+	}
+	slot := &r.names[(len(name)+int(name[0]|0x20)+3*int(name[len(name)-1]|0x20))&15]
+	if cmd := slot.get(name); cmd != nil {
+		return cmd
+	}
+	cmd := lookup(r.e.table, name)
+	if cmd != nil {
+		slot.set(name, cmd)
+	}
+	return cmd
+}
+
 // Argv returns the arguments of the command that started the script.
 func (r *ScriptRun) Argv() [][]byte { return r.outer.Argv }
 
@@ -297,7 +320,7 @@ func (r *ScriptRun) Argv() [][]byte { return r.outer.Argv }
 // error has none, as Redis's luaPushError adds "ERR").
 func (r *ScriptRun) Call(argv [][]byte) ([]byte, string) {
 	e := r.e
-	cmd := lookup(e.table, argv[0])
+	cmd := r.lookup(argv[0])
 	if cmd == nil {
 		return nil, "Unknown Redis command called from script"
 	}

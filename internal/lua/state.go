@@ -1475,6 +1475,13 @@ func (ls *LState) Close() {
 
 /* registry operations {{{ */
 
+// Args returns the values from stack index 1 to the top, in place: valid
+// until the stack changes (Redwing: redis.call reads its arguments
+// without a call per argument).
+func (ls *LState) Args() []LValue {
+	return ls.reg.array[ls.currentLocalBase():ls.reg.Top()]
+}
+
 func (ls *LState) GetTop() int {
 	return ls.reg.Top() - ls.currentLocalBase()
 }

@@ -89,16 +89,16 @@ func raise(L *lua.LState, msg string) {
 // argv converts the arguments on the stack for redis.call; on failure it
 // returns the error message.
 func (v *vm) stackArgv(L *lua.LState) ([][]byte, string) {
-	n := L.GetTop()
-	if n == 0 {
+	args := L.Args()
+	if len(args) == 0 {
 		return nil, "Please specify at least one argument for this redis lib call"
 	}
 	// The arguments are copied into scratch space the VM reuses: a command
 	// copies what it keeps, as it does with a connection's query buffer.
 	argv, buf := v.argv[:0], v.argBuf[:0]
-	for i := 1; i <= n; i++ {
+	for _, arg := range args {
 		start := len(buf)
-		switch x := L.Get(i).(type) {
+		switch x := arg.(type) {
 		case lua.LString:
 			buf = append(buf, x...)
 		case lua.LNumber:
