@@ -62,7 +62,10 @@ func cmdFlushAll(c *engine.Ctx) {
 	ks := c.E.KS
 	var n int64
 	for i := 0; i < ks.NumDBs(); i++ {
-		db := ks.DB(i)
+		db := ks.DBIfUsed(i)
+		if db == nil {
+			continue
+		}
 		n += db.Size()
 		if async {
 			db.FlushAsync()

@@ -99,8 +99,8 @@ func debugDigest(c *engine.Ctx) {
 	ks := c.E.KS
 	now := ks.Clock.NowMs()
 	for i := 0; i < ks.NumDBs(); i++ {
-		db := ks.DB(i)
-		if db.Size() == 0 {
+		db := ks.DBIfUsed(i)
+		if db == nil || db.Size() == 0 {
 			continue
 		}
 		var aux [4]byte

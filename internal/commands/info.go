@@ -265,7 +265,10 @@ func genInfo(e *engine.Engine, sections map[string]bool, all bool) []byte {
 		ib.section("Keyspace")
 		ks := e.KS
 		for i := 0; i < ks.NumDBs(); i++ {
-			db := ks.DB(i)
+			db := ks.DBIfUsed(i)
+			if db == nil {
+				continue
+			}
 			keys, exp := db.Size(), db.Expires()
 			if keys == 0 && exp == 0 {
 				continue
@@ -617,7 +620,10 @@ func readMemStats(e *engine.Engine, m *memStats) {
 	ks := e.KS
 	m.dbOverhead = m.dbOverhead[:0]
 	for i := 0; i < ks.NumDBs(); i++ {
-		db := ks.DB(i)
+		db := ks.DBIfUsed(i)
+		if db == nil {
+			continue
+		}
 		keys, exp := db.Size(), db.Expires()
 		if keys == 0 && exp == 0 {
 			continue

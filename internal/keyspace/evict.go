@@ -263,7 +263,11 @@ func (ks *Keyspace) EvictionWouldFail() bool {
 	if pol == NoEviction {
 		return true
 	}
-	for _, db := range ks.dbs {
+	for i := range ks.dbs {
+		db := ks.dbs[i].Load()
+		if db == nil {
+			continue
+		}
 		if (pol.volatile() && db.exps.Load() > 0) || (!pol.volatile() && db.keys.Load() > 0) {
 			return false
 		}
@@ -347,7 +351,10 @@ func (ks *Keyspace) evictOne(pol Policy) bool {
 	if pol.random() {
 		for i := 0; i < len(ks.dbs); i++ {
 			m.nextDB = (m.nextDB + 1) % len(ks.dbs)
-			db := ks.dbs[m.nextDB]
+			db := ks.dbs[m.nextDB].Load()
+			if db == nil {
+				continue
+			}
 			n := db.keys.Load()
 			if pol.volatile() {
 				n = db.exps.Load()
@@ -363,7 +370,11 @@ func (ks *Keyspace) evictOne(pol Policy) bool {
 	}
 	for {
 		total := int64(0)
-		for _, db := range ks.dbs {
+		for i := range ks.dbs {
+			db := ks.dbs[i].Load()
+			if db == nil {
+				continue
+			}
 			n := db.keys.Load()
 			if pol.volatile() {
 				n = db.exps.Load()
@@ -385,7 +396,7 @@ func (ks *Keyspace) evictOne(pol Policy) bool {
 			}
 			key, dbi := pe.key, pe.db
 			*pe = poolEntry{}
-			if ks.dbs[dbi].evictKey(key, pol.volatile()) {
+			if ks.DB(dbi).evictKey(key, pol.volatile()) {
 				return true
 			}
 			// A ghost: the key went away since it was sampled.

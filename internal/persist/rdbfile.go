@@ -248,7 +248,9 @@ func (m *Manager) Reload(save, flush, merge bool) error {
 	ks := m.e.KS
 	if flush {
 		for i := 0; i < ks.NumDBs(); i++ {
-			ks.DB(i).Flush()
+			if db := ks.DBIfUsed(i); db != nil {
+				db.Flush()
+			}
 		}
 		script.For(m.e).FunctionFlush()
 	}

@@ -71,10 +71,12 @@ func Begin(e *engine.Engine, opt Options) *Snapshot {
 	}
 	s.StartMs = ks.Clock.NowMs()
 	for i := 0; i < n; i++ {
-		db := ks.DB(i)
-		s.sizes[i] = [2]int64{db.Size(), db.Expires()}
+		db := ks.DBIfUsed(i)
+		if db != nil {
+			s.sizes[i] = [2]int64{db.Size(), db.Expires()}
+		}
 		s.shards[i] = make([]shardState, keyspace.NumShards)
-		if db.Size() == 0 {
+		if s.sizes[i][0] == 0 {
 			for j := range s.shards[i] {
 				s.shards[i][j].saved = true
 			}
@@ -124,7 +126,10 @@ func (g *guard) BeforeWriteAll() {
 	s := (*Snapshot)(g)
 	// The world lock is held exclusively.
 	for i := range s.shards {
-		db := s.ks.DB(i)
+		db := s.ks.DBIfUsed(i)
+		if db == nil {
+			continue // empty when the snapshot began: every shard is saved
+		}
 		for j := range s.shards[i] {
 			st := &s.shards[i][j]
 			if st.saved {
