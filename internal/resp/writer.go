@@ -63,14 +63,25 @@ func (w *Writer) IntDigits(digits []byte) {
 
 // Bulk writes a bulk string.
 func (w *Writer) Bulk(b []byte) {
-	w.prefixed('$', int64(len(b)))
+	w.bulkHeader(len(b))
 	w.Buf = append(w.Buf, b...)
 	w.crlf()
 }
 
+// bulkHeader writes $n\r\n; lengths of one digit, the most common in
+// replies of many elements (LRANGE, HGETALL of small values), skip the
+// number formatting.
+func (w *Writer) bulkHeader(n int) {
+	if n < 10 {
+		w.Buf = append(w.Buf, '$', byte('0'+n), '\r', '\n')
+		return
+	}
+	w.prefixed('$', int64(n))
+}
+
 // BulkString writes a bulk string from a Go string.
 func (w *Writer) BulkString(s string) {
-	w.prefixed('$', int64(len(s)))
+	w.bulkHeader(len(s))
 	w.Buf = append(w.Buf, s...)
 	w.crlf()
 }
