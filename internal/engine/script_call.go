@@ -120,7 +120,7 @@ type scriptState struct {
 	cur    atomic.Pointer[ScriptRun]
 	client *Client // the fake client scripts run commands with
 	// names caches the commands scripts call by the bytes of their names
-	// (direct-mapped, see scriptLookup); scripts run one at a time.
+	// (direct-mapped, see ScriptRun.lookup); scripts run one at a time.
 	names [16]nameCache
 }
 

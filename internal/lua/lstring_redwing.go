@@ -10,24 +10,18 @@ import "unsafe"
 // pointer an interior pointer that keeps it alive. The bytes are written
 // once, before the value is handed out, and never again.
 
-type (
-	boxed16 struct {
-		s string
-		b [16]byte
-	}
-	boxed32 struct {
-		s string
-		b [32]byte
-	}
-	boxed64 struct {
-		s string
-		b [64]byte
-	}
-	boxed128 struct {
-		s string
-		b [128]byte
-	}
-)
+// boxed is one allocation holding a string header and its bytes (A is a
+// byte array type: the size class).
+type boxed[A any] struct {
+	s string
+	b A
+}
+
+// newBoxed allocates a boxed string of n bytes, n at most the size of A.
+func newBoxed[A any](n int) (*string, []byte) {
+	p := new(boxed[A])
+	return &p.s, unsafe.Slice((*byte)(unsafe.Pointer(&p.b)), n)
+}
 
 // eface is the layout of a non-empty interface value.
 type eface struct {
@@ -49,17 +43,13 @@ func allocString(n int) (LValue, []byte) {
 	case n == 0:
 		return LString(""), nil
 	case n <= 16:
-		p := new(boxed16)
-		hdr, buf = &p.s, p.b[:n]
+		hdr, buf = newBoxed[[16]byte](n)
 	case n <= 32:
-		p := new(boxed32)
-		hdr, buf = &p.s, p.b[:n]
+		hdr, buf = newBoxed[[32]byte](n)
 	case n <= 64:
-		p := new(boxed64)
-		hdr, buf = &p.s, p.b[:n]
+		hdr, buf = newBoxed[[64]byte](n)
 	case n <= 128:
-		p := new(boxed128)
-		hdr, buf = &p.s, p.b[:n]
+		hdr, buf = newBoxed[[128]byte](n)
 	default:
 		buf = make([]byte, n)
 		return LString(unsafe.String(&buf[0], n)), buf

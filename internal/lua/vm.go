@@ -2096,17 +2096,16 @@ func init() {
 					rg.top = regi + 1
 				}
 			}
-			for i := 0; i < int(proto.NumUpvalues); i++ {
-				inst = cf.Fn.Proto.Code[cf.Pc]
-				cf.Pc++
-				B := opGetArgB(inst)
-				switch opGetOpCode(inst) {
-				case OP_MOVE:
-					closure.Upvalues[i] = L.findUpvalue(lbase + B)
-				case OP_GETUPVAL:
-					closure.Upvalues[i] = cf.Fn.Upvalues[B]
+			// Redwing: the MOVE/GETUPVAL pseudo-instructions that follow
+			// are read from the prototype's capture list (compile.go).
+			for i, b := range proto.captures {
+				if b < 0 {
+					closure.Upvalues[i] = cf.Fn.Upvalues[^b]
+				} else {
+					closure.Upvalues[i] = L.findUpvalue(lbase + int(b))
 				}
 			}
+			cf.Pc += int(proto.NumUpvalues)
 			if gen != 0 && proto.reusable && proto.cachedGen != gen {
 				cacheClosure(proto, closure, gen)
 			}
