@@ -27,8 +27,8 @@ import (
 
 const (
 	arenaMinPage    = 256
-	arenaMaxPage    = 8 << 10
-	arenaMaxRecord  = 512 // larger records get an allocation of their own
+	arenaMaxPage    = 32 << 10 // few objects to mark at 10M keys (table.go)
+	arenaMaxRecord  = 512      // larger records get an allocation of their own
 	arenaMinCompact = 1 << 10
 )
 
