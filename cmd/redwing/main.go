@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"runtime/trace"
 	"syscall"
 
 	"github.com/redwingdb/redwing/internal/config"
@@ -65,6 +66,14 @@ func main() {
 		out, err := os.Create(f)
 		if err == nil && pprof.StartCPUProfile(out) == nil {
 			defer func() { pprof.StopCPUProfile(); out.Close() }()
+		}
+	}
+	// REDWING_TRACE=file writes an execution trace until shutdown (for
+	// latency work with go tool trace: scheduling, GC phases, syscalls).
+	if f := os.Getenv("REDWING_TRACE"); f != "" {
+		out, err := os.Create(f)
+		if err == nil && trace.Start(out) == nil {
+			defer func() { trace.Stop(); out.Close() }()
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
