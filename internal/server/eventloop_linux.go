@@ -759,7 +759,9 @@ func waitWritable(fd, ms int) {
 		revents int16
 	}
 	pfd := pollFd{fd: int32(fd), events: 0x4} // POLLOUT
-	syscall.Syscall(syscall.SYS_POLL, uintptr(unsafe.Pointer(&pfd)), 1, uintptr(ms))
+	// ppoll, which every architecture has (arm64 has no poll).
+	ts := syscall.NsecToTimespec(int64(ms) * 1e6)
+	syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd)), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
 }
 
 // WriteBuffers lets output queues write their chunks with one writev once

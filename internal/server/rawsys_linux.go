@@ -22,9 +22,10 @@ func rawWrite(fd int, p []byte) (int, error) {
 	return rawResult(n, errno)
 }
 
-// rawPoll is epoll_wait with a zero timeout.
+// rawPoll is epoll_wait with a zero timeout, made as epoll_pwait without a
+// signal mask: arm64 has no epoll_wait.
 func rawPoll(epfd int, events []syscall.EpollEvent) (int, error) {
-	n, _, errno := syscall.RawSyscall6(syscall.SYS_EPOLL_WAIT, uintptr(epfd), uintptr(unsafe.Pointer(unsafe.SliceData(events))), uintptr(len(events)), 0, 0, 0)
+	n, _, errno := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(unsafe.SliceData(events))), uintptr(len(events)), 0, 0, 0)
 	return rawResult(n, errno)
 }
 
