@@ -27,6 +27,7 @@ import (
 
 const (
 	arenaMinPage    = 256
+	arenaMidPage    = 8 << 10
 	arenaMaxPage    = 32 << 10 // few objects to mark at 10M keys (table.go)
 	arenaMaxRecord  = 512      // larger records get an allocation of their own
 	arenaMinCompact = 1 << 10
@@ -72,9 +73,14 @@ func (a *arena) reset() {
 
 // alloc returns n fresh bytes (n a multiple of 8). A new page grows the
 // arena by half of what is in use: at most a third of the arena is an
-// unfilled page.
+// unfilled page. Pages stay at 8 KiB until the arena holds 32 KiB, and
+// reach the largest size at 128 KiB: a shard of a 1M-key cache keeps the
+// unfilled page small (with 32 KiB pages from the start, 8 bytes more per
+// key), one of a 10M-key cache has few pages for the collector to mark.
 func (a *arena) alloc(n int) []byte {
-	return a.allocIn(n, int(min(max((a.used-a.dead)/2, arenaMinPage), arenaMaxPage)))
+	live := a.used - a.dead
+	limit := min(max(live/4, arenaMidPage), arenaMaxPage)
+	return a.allocIn(n, int(min(max(live/2, arenaMinPage), limit)))
 }
 
 // allocIn is alloc starting, when the last page is full, a page of
