@@ -30,8 +30,9 @@ import (
 // a cache miss apiece: at 10M keys, chunks of 256 and arena pages of 8 KiB
 // were 94k objects and 10 ms of mark time, during which the collector's
 // workers take the cores from the server and its clients (a tail latency
-// of 1.4-2x Redis's); chunks of 1024 and pages of 32 KiB are 41k objects
-// and 2-4 ms, for 2-3 bytes per key of unfilled last chunk and page.
+// of 1.4-2x Redis's); chunks of 1024 and pages of up to 32 KiB
+// (arena.go) are 43k objects and 2-4 ms, for about a byte per key of
+// unfilled last chunk and page.
 
 const (
 	firstChunkLen = 32   // entries of the first chunk: 1 KiB

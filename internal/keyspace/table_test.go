@@ -340,7 +340,7 @@ func TestChunkOf(t *testing.T) {
 // strings and counts the heap objects it is made of. A full collection
 // marks each of them (a cache miss apiece): at 10M keys, 94k objects took
 // about 10 ms of mark time, during which the collector's workers compete
-// with the server and its clients for the cores; 41k take 2-4 ms.
+// with the server and its clients for the cores; 43k take 2-4 ms.
 func TestFewObjectsForTheCollector(t *testing.T) {
 	ks := New(1, clock.NewFake(1_700_000_000_000))
 	db := ks.DB(0)
