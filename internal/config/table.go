@@ -279,9 +279,11 @@ var specs = []Spec{
 	intSpec("key-load-delay", noAlias, Hidden, intMin, intMax, "0"),
 	// Redwing's own (hidden from CONFIG GET globs, so a dump of the
 	// configuration reads like Redis's): event loops serving plain
-	// connections, and how many (0: one per two CPUs).
+	// connections, how many (0: one per two CPUs), and whether each has a
+	// standby goroutine (when the CPUs outnumber the loops).
 	boolSpec("event-loop", noAlias, Immutable|Hidden, true),
 	intSpec("event-loops", noAlias, Immutable|Hidden, 0, 1024, "0"),
+	boolSpec("event-loop-standby", noAlias, Immutable|Hidden, true),
 	intSpec("active-expire-effort", noAlias, mod, 1, 10, "1"),
 	intSpec("hz", noAlias, mod, 0, intMax, "10"),
 	intSpec("min-replicas-to-write", "min-slaves-to-write", mod, 0, intMax, "0"),
@@ -349,7 +351,7 @@ var specs = []Spec{
 }
 
 // redwingOnly lists Redwing's own parameters.
-var redwingOnly = map[string]bool{"event-loop": true, "event-loops": true}
+var redwingOnly = map[string]bool{"event-loop": true, "event-loops": true, "event-loop-standby": true}
 
 // newerThanOracle lists parameters that Redis 7.2 has and 7.0 lacks.
 var newerThanOracle = map[string]bool{

@@ -7,7 +7,10 @@ import (
 	"context"
 	"io"
 	"net"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -332,5 +335,67 @@ func TestLoopsInParallel(t *testing.T) {
 	}
 	if n, _ := c.SCard(ctx, "members").Result(); n != incrs {
 		t.Fatalf("SCARD = %d, want %d", n, incrs)
+	}
+}
+
+// A leader that is slow to run after epoll wakes it (held here in
+// afterWake, as the kernel may leave it on a busy CPU's run queue) does not
+// hold up its loop: the next event wakes the standby, which takes the free
+// role and serves every ready connection, the first one's request too.
+func TestLoopStandbyServesWhileWokenLeaderWaits(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // room for a standby
+	var armed atomic.Bool
+	held, hold := make(chan struct{}), make(chan struct{})
+	release := sync.OnceFunc(func() { close(hold) })
+	defer release()
+	afterWake = func() {
+		if armed.CompareAndSwap(true, false) {
+			close(held)
+			<-hold
+		}
+	}
+	t.Cleanup(func() { afterWake = nil }) // after the server stopped
+	s, client := startOneLoop(t, "--event-loop-standby", "yes")
+	if !s.loops.loops[0].standby {
+		t.Fatal("the loop has no standby")
+	}
+	ctx := context.Background()
+	a, b := client(), client()
+	for _, c := range []*redis.Client{a, b} {
+		if err := c.Ping(ctx).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A's request usually wakes a waiter in epoll_wait, which afterWake
+	// holds; a leader still polling may serve it first, then try again.
+	aDone := make(chan error, 1)
+	for try := 0; ; try++ {
+		if try == 100 {
+			t.Fatal("no request woke a waiter in 100 tries")
+		}
+		armed.Store(true)
+		go func() { aDone <- a.Incr(ctx, "a").Err() }()
+		select {
+		case <-held:
+		case err := <-aDone:
+			if err != nil {
+				t.Fatal(err)
+			}
+			armed.Store(false)
+			time.Sleep(time.Millisecond) // let the loop go back to sleep
+			continue
+		}
+		break
+	}
+	// Both replies must come while the woken goroutine is still held.
+	if err := b.Incr(ctx, "b").Err(); err != nil {
+		t.Fatalf("B while the woken waiter is held: %v", err)
+	}
+	if err := <-aDone; err != nil {
+		t.Fatalf("A while the woken waiter is held: %v", err)
+	}
+	release()
+	if n, _ := b.Get(ctx, "a").Int(); n < 1 {
+		t.Fatalf("a = %d", n)
 	}
 }
