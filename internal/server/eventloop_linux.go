@@ -261,14 +261,18 @@ func (l *eventLoop) run(pending []*loopConn, leading bool) {
 			n, err = l.wait(events)
 		} else {
 			n, err = l.block(events, false)
-			leading = true
 		}
+		switch err {
+		case errStandby:
+			leading = false
+			continue
+		case errLoopStopped:
+			return
+		}
+		leading = true
 		if err != nil {
 			if err == syscall.EINTR {
 				continue
-			}
-			if err == errLoopStopped {
-				return
 			}
 			l.s.Log.Printf("epoll_wait: %v", err)
 			return
@@ -335,7 +339,10 @@ func (l *eventLoop) wait(events []syscall.EpollEvent) (int, error) {
 	return l.block(events, true)
 }
 
-var errLoopStopped = errors.New("event loop stopped")
+var (
+	errLoopStopped = errors.New("event loop stopped")
+	errStandby     = errors.New("event loop role held") // the caller waits again
+)
 
 // afterWake, when set (tests), runs as a waiter of a loop with a standby
 // wakes up, before it asks for the role.
@@ -343,8 +350,12 @@ var afterWake func()
 
 // block sleeps in epoll_wait. In a loop with a standby the caller gives up
 // the role first (holding: it has it) and has it again when block returns
-// without error; the events it returns may have been served meanwhile by
-// the other goroutine (a read then finds nothing).
+// anything but errStandby or errLoopStopped; the events it returns may
+// have been served meanwhile by the other goroutine (a read then finds
+// nothing). errStandby: the other goroutine held the role as this one
+// woke; block waited until it stepped down (the holder polls again before
+// it sleeps, so the events that woke this one are its) and the caller
+// goes back to waiting.
 func (l *eventLoop) block(events []syscall.EpollEvent, holding bool) (int, error) {
 	if !l.standby {
 		return syscall.EpollWait(l.epfd, events, -1)
@@ -356,13 +367,16 @@ func (l *eventLoop) block(events []syscall.EpollEvent, holding bool) (int, error
 	if afterWake != nil {
 		afterWake()
 	}
-	if !l.lead() {
+	if l.led.CompareAndSwap(false, true) {
+		return n, err
+	}
+	if !l.awaitStepDown() {
 		return 0, errLoopStopped
 	}
-	return n, err
+	return 0, errStandby
 }
 
-// stepDown gives up the leader role and wakes a goroutine waiting for it.
+// stepDown gives up the leader role and wakes a goroutine waiting for that.
 func (l *eventLoop) stepDown() {
 	l.led.Store(false)
 	if l.parked.Load() {
@@ -373,29 +387,22 @@ func (l *eventLoop) stepDown() {
 	}
 }
 
-// lead takes the leader role. While the other goroutine holds it, the
-// events that woke this one are its to serve (it polls again before it
-// sleeps), so this one waits for the role rather than poll them again.
-// It returns false when the server stops.
-func (l *eventLoop) lead() bool {
-	for {
-		if l.led.CompareAndSwap(false, true) {
-			return true
-		}
-		// Parked first, then a second try: a stepDown between the two
-		// sees parked and leaves a wake-up in unpark.
-		l.parked.Store(true)
-		if l.led.CompareAndSwap(false, true) {
-			l.parked.Store(false)
-			return true
-		}
+// awaitStepDown waits until no goroutine holds the leader role rather than
+// poll the events the holder will serve again and again (they stay ready
+// until it reads them). It returns false when the server stops.
+func (l *eventLoop) awaitStepDown() bool {
+	// parked before the check of the role: a stepDown after the check
+	// sees parked and leaves a wake-up in unpark.
+	l.parked.Store(true)
+	defer l.parked.Store(false)
+	for l.led.Load() {
 		select {
 		case <-l.unpark:
-			l.parked.Store(false)
 		case <-l.all.quit:
 			return false
 		}
 	}
+	return true
 }
 
 // yieldEvery is how long a busy leader runs before it gives up its turn.
