@@ -36,15 +36,17 @@ import (
 // Only one goroutine at a time holds a loop's leader role and touches its
 // state, but when a CPU is to spare a second one stands by, blocked in the
 // same epoll_wait. The leader gives the role up before it blocks and takes
-// it back when it wakes. epoll wakes one waiter per event, the most recent
-// first: the leader, which the kernel may then leave on a busy CPU's run
-// queue for milliseconds (behind a collector worker, a kernel thread, a
-// vCPU the hypervisor has not resumed). The next event wakes the standby,
-// which takes the free role and serves every ready connection meanwhile.
-// In a paced 20k requests/s test on 2 vCPUs (bench/memory_latency.sh
-// load), requests over 700 µs fell from 309 to 167 per 100k and the
-// median latency from 130 to 107 µs; -P 16 throughput costs a few
-// percent of CPU per request.
+// it back when it wakes, unless the other goroutine has it by then. epoll
+// wakes one waiter per event, the most recent first: the leader, which
+// the kernel may then leave on a busy CPU's run queue for milliseconds
+// (behind a collector worker, a kernel thread, a vCPU the hypervisor has
+// not resumed). The next event wakes the standby, which takes the free
+// role and serves every ready connection meanwhile. A goroutine that wakes
+// while the role is held waits for the holder to step down, then waits
+// for events again. In a paced 20k requests/s test on 2 vCPUs
+// (bench/memory_latency.sh load), requests over 700 µs fell from 3644 to
+// 2083 per million and the median latency from 132 to 106 µs; throughput
+// costs about 3%.
 
 // loopsEnabled reports whether this platform has event loops.
 const loopsEnabled = true
