@@ -362,8 +362,11 @@ func (l *eventLoop) block(events []syscall.EpollEvent, holding bool) (int, error
 	if !l.standby {
 		return syscall.EpollWait(l.epfd, events, -1)
 	}
-	if holding {
-		l.stepDown()
+	if holding && l.stepDown() {
+		// The goroutine just woken went to this P's run queue, where it
+		// would wait for the runtime to take the P from this system call
+		// (up to milliseconds when its monitor sleeps, as in a collection).
+		runtime.Gosched()
 	}
 	n, err := syscall.EpollWait(l.epfd, events, -1)
 	if afterWake != nil {
@@ -378,15 +381,18 @@ func (l *eventLoop) block(events []syscall.EpollEvent, holding bool) (int, error
 	return 0, errStandby
 }
 
-// stepDown gives up the leader role and wakes a goroutine waiting for that.
-func (l *eventLoop) stepDown() {
+// stepDown gives up the leader role and wakes a goroutine waiting for
+// that. It reports whether it woke one.
+func (l *eventLoop) stepDown() bool {
 	l.led.Store(false)
 	if l.parked.Load() {
 		select {
 		case l.unpark <- struct{}{}:
+			return true
 		default:
 		}
 	}
+	return false
 }
 
 // awaitStepDown waits until no goroutine holds the leader role rather than
