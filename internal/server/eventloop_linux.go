@@ -42,11 +42,11 @@ import (
 // (behind a collector worker, a kernel thread, a vCPU the hypervisor has
 // not resumed). The next event wakes the standby, which takes the free
 // role and serves every ready connection meanwhile. A goroutine that wakes
-// while the role is held waits for the holder to step down, then waits
-// for events again. In a paced 20k requests/s test on 2 vCPUs
-// (bench/memory_latency.sh load), requests over 700 µs fell from 3644 to
-// 2083 per million and the median latency from 132 to 106 µs; throughput
-// costs about 3%.
+// while the role is held waits for the holder to step down and for a light
+// load (awaitTurn), then waits for events again. In a paced 20k
+// requests/s test on 2 vCPUs (bench/memory_latency.sh load), requests over
+// 700 µs fell from 3396 to 1975 in 800k and the median latency from 136
+// to 109 µs (README, tenth session).
 
 // loopsEnabled reports whether this platform has event loops.
 const loopsEnabled = true
