@@ -156,7 +156,7 @@ func (s *Server) startLoops() {
 	}
 	s.loops = all
 	for _, l := range all.loops {
-		l.led.Store(true)
+		l.led.Store(l.standby) // the role, held by the first run (with a standby only)
 		all.wg.Add(1)
 		go l.run(nil, true)
 		if l.standby {
@@ -341,7 +341,9 @@ func (l *eventLoop) wait(events []syscall.EpollEvent) (int, error) {
 	if l.spinMisses++; l.spinMisses >= spinMissLimit {
 		l.spinMisses = 0
 		l.spinSkip = spinSkipWaits
-		l.idle.Store(true) // the stepDown in block wakes a parked standby
+		if l.standby {
+			l.idle.Store(true) // the stepDown in block wakes a parked standby
+		}
 	}
 	return l.block(events, true)
 }
