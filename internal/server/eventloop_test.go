@@ -368,11 +368,27 @@ func TestLoopStandbyServesWhileWokenLeaderWaits(t *testing.T) {
 	}
 	// A's request usually wakes a waiter in epoll_wait, which afterWake
 	// holds; a leader still polling may serve it first, then try again.
+	// The standby waits for events only under a light load: spaced
+	// requests first, until the leader's polls come back empty (a few
+	// waits in a row) and the standby is back in epoll_wait.
+	l := s.loops.loops[0]
+	lightLoad := func() {
+		for i := 0; !l.idle.Load() || l.parked.Load(); i++ {
+			if i == 1000 {
+				t.Fatal("the loop did not settle under a light load")
+			}
+			if err := b.Ping(ctx).Err(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
 	aDone := make(chan error, 1)
 	for try := 0; ; try++ {
 		if try == 100 {
 			t.Fatal("no request woke a waiter in 100 tries")
 		}
+		lightLoad()
 		armed.Store(true)
 		go func() { aDone <- a.Incr(ctx, "a").Err() }()
 		select {
