@@ -83,8 +83,9 @@ func cfgInt(c *engine.Ctx, which hotParam, def int) int {
 	} else {
 		n = cfg.Int(hotParamNames[which])
 	}
-	if n > math.MaxInt32*4 {
-		return math.MaxInt32 * 4
+	const most = min(math.MaxInt32*4, math.MaxInt) // fits int on 32-bit targets
+	if n > most {
+		return most
 	}
 	return int(n)
 }

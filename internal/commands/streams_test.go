@@ -18,7 +18,7 @@ import (
 // keyspace events and generated IDs, which the differential tests cannot
 // compare.
 
-const xsStart = 1_700_000_000_000
+const xsStart int64 = 1_700_000_000_000
 
 type xsEnv struct {
 	t      *testing.T

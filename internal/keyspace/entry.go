@@ -183,7 +183,7 @@ func (e *Entry) SetStr(b []byte) {
 	e.p = unsafe.Pointer(unsafe.SliceData(b))
 	e.klen &= flagRaw
 	e.vlen = uint32(len(b))
-	e.vcap = uint32(min(cap(b), 1<<32-1))
+	e.vcap = uint32(min(uint64(cap(b)), 1<<32-1))
 }
 
 // mustBeDetached panics when e is stored under a key: pointing it at a
@@ -218,7 +218,7 @@ func (e *Entry) setKeyValue(key, value []byte, valCap int) {
 	e.p = unsafe.Pointer(unsafe.SliceData(buf))
 	e.klen = uint32(len(key))
 	e.vlen = uint32(len(value))
-	e.vcap = uint32(min(cap(buf)-len(key), 1<<32-1))
+	e.vcap = uint32(min(uint64(cap(buf)-len(key)), 1<<32-1))
 }
 
 // emptyStr backs empty non-nil values ("" differs from no value).

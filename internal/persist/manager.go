@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -121,8 +122,9 @@ func (m *Manager) aofPrefix() string {
 }
 
 func clampInt(v int64) int {
-	if v > 1<<31 {
-		return 1 << 31
+	const most = min(1<<31, math.MaxInt) // fits int on 32-bit targets
+	if v > most {
+		return most
 	}
 	if v < 0 {
 		return 0

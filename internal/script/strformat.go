@@ -183,7 +183,7 @@ func (f cFormat) integer(dst []byte, x float64, conv byte) []byte {
 	var digits string
 	sign := ""
 	if conv == 'd' {
-		v := int64(x) // x86: NaN and out of range give INT64_MIN, as C's cast
+		v := luaToInt64(x)
 		if v < 0 {
 			sign = "-"
 			digits = strconv.FormatUint(uint64(-v), 10)
@@ -326,7 +326,7 @@ func appendQuoted(b []byte, s string) []byte {
 // with the top bit flipped (so 2^64 and beyond give 0).
 func cDoubleToUint64(x float64) uint64 {
 	if !(x >= 1<<63) {
-		return uint64(int64(x))
+		return uint64(luaToInt64(x))
 	}
 	y := x - (1 << 63)
 	r := uint64(1 << 63) // cvttsd2si's "integer indefinite"
