@@ -376,6 +376,7 @@ func (db *DB) Set(key []byte, v Entry) *Entry {
 		return old
 	}
 	fp := sh.t.footprint()
+	sh.t.reclaim() // before add: compaction moves records, not entries
 	e, _ := sh.t.add(tag, bind(&sh.t.a, key, &v))
 	if v.Access == 0 {
 		db.ks.stampNew(e, 0) // evict.go

@@ -418,3 +418,42 @@ func TestStoredEntryEditsGoThroughDB(t *testing.T) {
 	}
 	checkPins(t, db)
 }
+
+// TestRampPagesCompacted: a large arena that grew through small pages is
+// compacted into full-size ones, as keys are added (DB.Set's reclaim) or by
+// the cron's check, once, with every record intact.
+func TestRampPagesCompacted(t *testing.T) {
+	const n = 20_000
+	key := func(i int) []byte { return strconv.AppendInt([]byte("key:"), int64(i), 10) }
+	val := func(i int) []byte { return strconv.AppendInt([]byte("value-"), int64(i)*7, 10) }
+	for _, onInsert := range []bool{true, false} {
+		ks := New(1, clock.NewFake(1_700_000_000_000))
+		tb := &ks.DB(0).shards[0].t
+		for i := 0; i < n; i++ {
+			if onInsert {
+				tb.reclaim()
+			}
+			v := StrEntry(val(i))
+			tb.add(uint32(i)*2654435761, bind(&tb.a, key(i), &v))
+		}
+		before, live := len(tb.a.pages), tb.liveBytes()
+		if compacted := tb.maintain(); compacted == onInsert {
+			t.Fatalf("onInsert %v: the cron's check compacted: %v (%d pages, %d live bytes)", onInsert, compacted, before, live)
+		}
+		// The last page of a compaction is sized to what was left, and
+		// pages added since are full-size.
+		want := int(live/arenaMaxPage) + 2
+		if got := len(tb.a.pages); got > want {
+			t.Fatalf("onInsert %v: %d pages (%d before the cron's check), want at most %d", onInsert, got, before, want)
+		}
+		for i := 0; i < n; i++ {
+			_, ei := tb.find(uint32(i)*2654435761, key(i))
+			if got := tb.at(ei).Str(); string(got) != string(val(i)) {
+				t.Fatalf("onInsert %v: key %d: %q after compaction, want %q", onInsert, i, got, val(i))
+			}
+		}
+		if tb.maintain() {
+			t.Fatalf("onInsert %v: a compacted arena was compacted again", onInsert)
+		}
+	}
+}
