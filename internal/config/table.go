@@ -204,7 +204,7 @@ var specs = []Spec{
 	strSpec("dbfilename", noAlias, Protected, "dump.rdb", checkDBFilename),
 	strSpec("appendfilename", noAlias, Immutable, "appendonly.aof", checkAOFFilename),
 	strSpec("appenddirname", noAlias, Immutable, "appendonlydir", checkAOFDirname),
-	strSpec("server_cpulist", noAlias, Immutable|nullable|Noop, "", nil),
+	strSpec("server_cpulist", noAlias, Immutable|nullable, "", nil), // server/affinity_linux.go
 	strSpec("bio_cpulist", noAlias, Immutable|nullable|Noop, "", nil),
 	strSpec("aof_rewrite_cpulist", noAlias, Immutable|nullable|Noop, "", nil),
 	strSpec("bgsave_cpulist", noAlias, Immutable|nullable|Noop, "", nil),

@@ -101,7 +101,8 @@ func (s *Server) Listen() error {
 	if err := s.listen(); err != nil {
 		return err
 	}
-	s.startLoops() // eventloop_linux.go
+	s.applyServerCPUList() // affinity_linux.go
+	s.startLoops()         // eventloop_linux.go
 	return nil
 }
 
