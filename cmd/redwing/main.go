@@ -24,6 +24,9 @@ import (
 	"github.com/redwingdb/redwing/internal/server"
 )
 
+// daemonEnv marks the background process of a daemonize yes start.
+const daemonEnv = "REDWING_DAEMONIZED"
+
 func main() {
 	args := os.Args[1:]
 	if len(args) > 0 && (args[0] == "check-aof" || args[0] == "check-rdb") {
@@ -60,6 +63,17 @@ func main() {
 	for _, w := range cfg.Warnings() {
 		fmt.Fprintln(os.Stderr, "warning:", w)
 	}
+	// daemonize yes: the program starts again in the background (marked
+	// by daemonEnv) and this process exits, as Redis's parent does.
+	daemonized := os.Getenv(daemonEnv) == "1"
+	os.Unsetenv(daemonEnv)
+	if !daemonized && server.Daemonizes(cfg) {
+		if err := startDaemon(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
 	// REDWING_CPUPROFILE=file writes a CPU profile until shutdown (for
 	// performance work with go tool pprof).
 	if f := os.Getenv("REDWING_CPUPROFILE"); f != "" {
@@ -78,7 +92,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := server.Run(ctx, cfg); err != nil {
+	if err := server.Run(ctx, cfg, daemonized); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

@@ -882,3 +882,12 @@ func (c *Config) absPath(path string) string {
 	}
 	return filepath.Join(c.String("dir"), path)
 }
+
+// LogFile returns the path of the logfile directive, resolved against dir
+// as Redis (which runs in dir) resolves it; "" logs to standard output.
+func (c *Config) LogFile() string {
+	if lf := c.String("logfile"); lf != "" {
+		return c.absPath(lf)
+	}
+	return ""
+}

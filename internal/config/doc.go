@@ -31,7 +31,7 @@
 //     live in one process. CONFIG SET dir still checks the directory exists.
 //   - CONFIG GET results are sorted by name; Redis returns hash-table order.
 //   - Parameters that Redwing accepts but ignores (TLS, io-threads,
-//     jemalloc, active defrag, syslog, supervised, ...) carry the Noop flag;
+//     jemalloc, active defrag, syslog, ...) carry the Noop flag;
 //     a config file giving them a non-default value adds a warning
 //     (Warnings). Non-parameter directives (user, rename-command,
 //     loadmodule, module options) are recorded (Directives) for their

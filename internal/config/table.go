@@ -133,7 +133,7 @@ const (
 var specs = []Spec{
 	// Bools.
 	boolSpec("rdbchecksum", noAlias, Immutable, true),
-	boolSpec("daemonize", noAlias, Immutable|Noop, false),
+	boolSpec("daemonize", noAlias, Immutable, false),
 	boolSpec("io-threads-do-reads", noAlias, Immutable|Noop, false),
 	boolSpec("always-show-logo", noAlias, Immutable|Noop, false),
 	boolSpec("protected-mode", noAlias, mod, true),
@@ -228,7 +228,7 @@ var specs = []Spec{
 	strSpec("tls-ciphersuites", noAlias, nullable, "", nil),
 
 	// Enums.
-	enumSpec("supervised", noAlias, Immutable|Noop, enumSupervised, "no"),
+	enumSpec("supervised", noAlias, Immutable, enumSupervised, "no"),
 	enumSpec("syslog-facility", noAlias, Immutable|Noop, enumSyslogFacility, "local0"),
 	enumSpec("repl-diskless-load", noAlias, DenyLoading, enumDisklessLoad, "disabled"),
 	enumSpec("loglevel", noAlias, mod, enumLoglevel, "notice"),

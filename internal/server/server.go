@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"os"
@@ -66,7 +67,11 @@ func New(cfg *config.Config, opt Options) (*Server, error) {
 	}
 	lg := opt.Logger
 	if lg == nil {
-		lg = log.New(os.Stderr, "", log.LstdFlags)
+		var out io.Writer = os.Stderr
+		if path := cfg.LogFile(); path != "" {
+			out = logFile(path)
+		}
+		lg = log.New(out, "", log.LstdFlags)
 	}
 	ks := keyspace.New(int(cfg.Int("databases")), clk)
 	eng, err := engine.New(ks, cfg)
@@ -152,11 +157,15 @@ func (s *Server) shutdownFromCommand(save bool) error {
 }
 
 // Run starts a server from cfg and serves until ctx is cancelled.
-func Run(ctx context.Context, cfg *config.Config) error {
+// daemonized: this process is the background one a daemonize yes start
+// left running (it writes a pid file even with no pidfile directive).
+func Run(ctx context.Context, cfg *config.Config, daemonized bool) error {
 	s, err := New(cfg, Options{})
 	if err != nil {
 		return err
 	}
+	sv := s.startSupervision(daemonized) // supervise.go
+	defer sv.exit()
 	// Clients may connect while the dataset loads; they get -LOADING, from
 	// the first connection on (Load clears it once the data is in).
 	s.Eng.SetLoading(true)
@@ -172,12 +181,16 @@ func Run(ctx context.Context, cfg *config.Config) error {
 			return
 		}
 		s.Log.Printf("Redwing ready to accept connections on %s", s.Addr())
+		sv.ready()
 	}()
 	go func() {
 		select {
 		case <-ctx.Done():
+			sv.stopping()
 			s.signalShutdown() // persistence.go
 			s.Close()
+		case <-s.quit: // SHUTDOWN
+			sv.stopping()
 		case <-s.done:
 		}
 	}()
@@ -494,3 +507,18 @@ func (s *Server) String() string { return fmt.Sprintf("redwing@%s", s.Addr()) }
 // Version is the Redis version Redwing reports; clients such as BullMQ
 // gate features on it.
 const Version = engine.RedisVersion
+
+// logFile is the logfile directive's file, opened for each line as Redis
+// opens it: a file that logrotate moved away is created anew at the next
+// line. A line that cannot be written is dropped, as Redis drops it.
+type logFile string
+
+func (p logFile) Write(b []byte) (int, error) {
+	f, err := os.OpenFile(string(p), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return len(b), nil
+	}
+	defer f.Close()
+	f.Write(b)
+	return len(b), nil
+}
