@@ -459,7 +459,11 @@ func infoServer(ib *infoBuf, e *engine.Engine, now time.Time) {
 	ib.str("atomicvar_api", "c11-builtin")
 	ib.str("gcc_version", "0.0.0")
 	ib.int("process_id", int64(os.Getpid()))
-	ib.str("process_supervised", "no")
+	supervised := e.Supervised
+	if supervised == "" {
+		supervised = "no"
+	}
+	ib.str("process_supervised", supervised)
 	ib.str("run_id", e.RunID)
 	ib.int("tcp_port", int64(e.Port))
 	ib.int("server_time_usec", now.UnixMicro())

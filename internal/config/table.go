@@ -234,7 +234,7 @@ var specs = []Spec{
 	enumSpec("loglevel", noAlias, mod, enumLoglevel, "notice"),
 	enumSpec("maxmemory-policy", noAlias, mod, enumMaxmemoryPolicy, "noeviction"),
 	enumSpec("appendfsync", noAlias, mod, enumAppendfsync, "everysec"),
-	enumSpec("oom-score-adj", noAlias, Noop, enumOOMScoreAdj, "no"),
+	enumSpec("oom-score-adj", noAlias, mod, enumOOMScoreAdj, "no"), // server/oom_linux.go
 	enumSpec("acl-pubsub-default", noAlias, mod, enumACLPubsub, "resetchannels"),
 	enumSpec("sanitize-dump-payload", noAlias, mod, enumSanitizeDump, "no"),
 	enumSpec("enable-protected-configs", noAlias, Immutable, enumProtected, "no"),
@@ -343,7 +343,7 @@ var specs = []Spec{
 	specialSpec("save", noAlias, MultiArg, "3600 1 300 100 60 10000", specialSave),
 	specialSpec("client-output-buffer-limit", noAlias, MultiArg,
 		"normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", specialCOBL),
-	specialSpec("oom-score-adj-values", noAlias, MultiArg|Noop, "0 200 800", specialOOMValues),
+	specialSpec("oom-score-adj-values", noAlias, MultiArg, "0 200 800", specialOOMValues),
 	specialSpec("notify-keyspace-events", noAlias, mod, "", specialNotify),
 	specialSpec("bind", noAlias, MultiArg, "* -::*", specialBind),
 	specialSpec("replicaof", "slaveof", Immutable|MultiArg, "no one", specialReplicaOf),

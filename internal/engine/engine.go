@@ -97,7 +97,10 @@ type Engine struct {
 	Shutdown func(save bool) error
 	// Info extra sections supplied by the server (e.g. listener details).
 	RunID string
-	Port  int
+	// Supervised is INFO's process_supervised: the supervisor a server
+	// run as a program told it is ready ("systemd", "upstart"), else "".
+	Supervised string
+	Port       int
 
 	// Notifier delivers keyspace events (set by the pub/sub subsystem).
 	Notifier func(class int, event string, db int, key []byte)

@@ -107,6 +107,7 @@ func (s *Server) Listen() error {
 		return err
 	}
 	s.applyServerCPUList() // affinity_linux.go
+	s.watchOOMScoreAdj()   // oom_linux.go
 	s.startLoops()         // eventloop_linux.go
 	return nil
 }

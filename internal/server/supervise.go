@@ -65,6 +65,7 @@ func (s *Server) startSupervision(daemonized bool) *supervision {
 		s.Log.Printf("%s", warning)
 	}
 	sv := &supervision{s: s, mode: mode}
+	s.Eng.Supervised = mode
 	if mode == "upstart" {
 		s.Log.Printf("supervised by upstart, will stop to signal readiness.")
 		stopSelf() // supervise_unix.go

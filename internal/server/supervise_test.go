@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/redwingdb/redwing/internal/config"
+	"github.com/redwingdb/redwing/internal/testkit"
 )
 
 // Run under systemd (supervised systemd, NOTIFY_SOCKET): readiness after
@@ -56,6 +57,15 @@ func TestRunSupervisedPidFileLogFile(t *testing.T) {
 	}
 	if b, err := os.ReadFile(pidFile); err != nil || string(b) != strconv.Itoa(os.Getpid())+"\n" {
 		t.Fatalf("pid file: %q, %v; want %d", b, err, os.Getpid())
+	}
+	c, err := testkit.Dial("127.0.0.1:" + cfg.String("port"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := c.Do("INFO", "server")
+	c.Close()
+	if err != nil || !strings.Contains(info.Str, "process_supervised:systemd\r\n") {
+		t.Fatalf("INFO server: %q, %v", info.Str, err)
 	}
 	if b, _ := os.ReadFile(logPath); !strings.Contains(string(b), "ready to accept connections") {
 		t.Fatalf("logfile (relative to dir) holds %q", b)
