@@ -180,7 +180,7 @@ var specs = []Spec{
 	boolSpec("crash-log-enabled", noAlias, Noop, true),
 	boolSpec("crash-memcheck-enabled", noAlias, Noop, true),
 	boolSpec("use-exit-on-panic", noAlias, Hidden|Noop, false),
-	boolSpec("disable-thp", noAlias, Immutable|Noop, true),
+	boolSpec("disable-thp", noAlias, Immutable, true), // server/thp_linux.go
 	boolSpec("cluster-allow-replica-migration", noAlias, mod, true),
 	boolSpec("replica-announced", noAlias, mod, true),
 	boolSpec("latency-tracking", noAlias, mod, true),

@@ -167,6 +167,7 @@ func Run(ctx context.Context, cfg *config.Config, daemonized bool) error {
 	}
 	sv := s.startSupervision(daemonized) // supervise.go
 	defer sv.exit()
+	s.disableTHP() // thp_linux.go
 	// Clients may connect while the dataset loads; they get -LOADING, from
 	// the first connection on (Load clears it once the data is in).
 	s.Eng.SetLoading(true)

@@ -1,4 +1,4 @@
-//go:build unix
+//go:build linux
 
 package server
 
@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -66,6 +67,12 @@ func TestRunSupervisedPidFileLogFile(t *testing.T) {
 	c.Close()
 	if err != nil || !strings.Contains(info.Str, "process_supervised:systemd\r\n") {
 		t.Fatalf("INFO server: %q, %v", info.Str, err)
+	}
+	// disable-thp yes (the default): Run turned THP off for the process.
+	t.Cleanup(func() { syscall.RawSyscall6(syscall.SYS_PRCTL, prSetTHPDisable, 0, 0, 0, 0, 0) })
+	if b, err := os.ReadFile("/proc/self/status"); err == nil && strings.Contains(string(b), "THP_enabled:") &&
+		!strings.Contains(string(b), "THP_enabled:\t0") {
+		t.Fatal("transparent huge pages still enabled for the process")
 	}
 	if b, _ := os.ReadFile(logPath); !strings.Contains(string(b), "ready to accept connections") {
 		t.Fatalf("logfile (relative to dir) holds %q", b)

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package server
+
+func (s *Server) disableTHP() {}
