@@ -172,7 +172,7 @@ var specs = []Spec{
 		}
 		return ""
 	}},
-	boolSpec("syslog-enabled", noAlias, Immutable|Noop, false),
+	boolSpec("syslog-enabled", noAlias, Immutable, false), // server/syslog_unix.go
 	boolSpec("cluster-enabled", noAlias, Immutable, false),
 	boolSpec("appendonly", noAlias, DenyLoading, false),
 	boolSpec("cluster-allow-reads-when-down", noAlias, mod, false),
@@ -200,7 +200,7 @@ var specs = []Spec{
 	strSpec("cluster-announce-ip", noAlias, nullable, "", nil),
 	strSpec("cluster-config-file", noAlias, Immutable, "nodes.conf", nil),
 	strSpec("cluster-announce-hostname", noAlias, nullable, "", checkHostname),
-	strSpec("syslog-ident", noAlias, Immutable|Noop, "redis", nil),
+	strSpec("syslog-ident", noAlias, Immutable, "redis", nil),
 	strSpec("dbfilename", noAlias, Protected, "dump.rdb", checkDBFilename),
 	strSpec("appendfilename", noAlias, Immutable, "appendonly.aof", checkAOFFilename),
 	strSpec("appenddirname", noAlias, Immutable, "appendonlydir", checkAOFDirname),
@@ -229,7 +229,7 @@ var specs = []Spec{
 
 	// Enums.
 	enumSpec("supervised", noAlias, Immutable, enumSupervised, "no"),
-	enumSpec("syslog-facility", noAlias, Immutable|Noop, enumSyslogFacility, "local0"),
+	enumSpec("syslog-facility", noAlias, Immutable, enumSyslogFacility, "local0"),
 	enumSpec("repl-diskless-load", noAlias, DenyLoading, enumDisklessLoad, "disabled"),
 	enumSpec("loglevel", noAlias, mod, enumLoglevel, "notice"),
 	enumSpec("maxmemory-policy", noAlias, mod, enumMaxmemoryPolicy, "noeviction"),

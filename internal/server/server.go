@@ -71,6 +71,7 @@ func New(cfg *config.Config, opt Options) (*Server, error) {
 		if path := cfg.LogFile(); path != "" {
 			out = logFile(path)
 		}
+		out = withSyslog(out, cfg.Bool("syslog-enabled"), cfg.String("syslog-ident"), cfg.String("syslog-facility"))
 		lg = log.New(out, "", log.LstdFlags)
 	}
 	ks := keyspace.New(int(cfg.Int("databases")), clk)
