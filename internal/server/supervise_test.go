@@ -4,14 +4,12 @@ package server
 
 import (
 	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/redwingdb/redwing/internal/config"
 	"github.com/redwingdb/redwing/internal/testkit"
@@ -22,23 +20,8 @@ import (
 // log in logfile.
 func TestRunSupervisedPidFileLogFile(t *testing.T) {
 	dir := t.TempDir()
-	sock := filepath.Join(dir, "notify")
-	ln, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Skip("no unixgram sockets:", err)
-	}
-	defer ln.Close()
+	sock, next := datagramSocket(t, dir, "notify")
 	t.Setenv("NOTIFY_SOCKET", sock)
-	next := func() string {
-		t.Helper()
-		ln.SetReadDeadline(time.Now().Add(10 * time.Second))
-		buf := make([]byte, 256)
-		n, err := ln.Read(buf)
-		if err != nil {
-			t.Fatalf("no notification: %v", err)
-		}
-		return string(buf[:n])
-	}
 	pidFile, logPath := filepath.Join(dir, "redwing.pid"), filepath.Join(dir, "redwing.log")
 	cfg := config.New()
 	if err := cfg.ApplyArgs([]string{"--port", freePort(t), "--bind", "127.0.0.1", "--save", "", "--dir", dir,

@@ -17,12 +17,7 @@ import (
 // date and time.
 func TestSyslog(t *testing.T) {
 	dir := t.TempDir()
-	sock := filepath.Join(dir, "log")
-	ln, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Skip("no unixgram sockets:", err)
-	}
-	defer ln.Close()
+	sock, next := datagramSocket(t, dir, "log")
 	syslogAddr = sock
 	defer func() { syslogAddr = "" }()
 	cfg := config.New()
@@ -34,14 +29,30 @@ func TestSyslog(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Log.Printf("hello syslog")
-	ln.SetReadDeadline(time.Now().Add(5 * time.Second))
-	buf := make([]byte, 512)
-	n, err := ln.Read(buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := string(buf[:n])
+	got := next()
 	if !strings.HasPrefix(got, "<157>") || !strings.Contains(got, " rwtest[") || !strings.HasSuffix(strings.TrimSpace(got), "]: hello syslog") {
 		t.Fatalf("syslog line %q", got)
+	}
+}
+
+// datagramSocket listens on a unix datagram socket dir/name (as syslog or
+// systemd would) and returns its path and a reader of its next message.
+func datagramSocket(t *testing.T, dir, name string) (string, func() string) {
+	t.Helper()
+	sock := filepath.Join(dir, name)
+	ln, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Skip("no unixgram sockets:", err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return sock, func() string {
+		t.Helper()
+		ln.SetReadDeadline(time.Now().Add(10 * time.Second))
+		buf := make([]byte, 512)
+		n, err := ln.Read(buf)
+		if err != nil {
+			t.Fatalf("no message on %s: %v", name, err)
+		}
+		return string(buf[:n])
 	}
 }
