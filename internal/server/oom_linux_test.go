@@ -28,6 +28,10 @@ func oomScoreNow(t *testing.T) int {
 func TestOOMScoreAdj(t *testing.T) {
 	base := oomScoreNow(t)
 	t.Cleanup(func() { os.WriteFile(oomScoreFile, []byte(strconv.Itoa(base)), 0) })
+	if base != 0 && os.Geteuid() != 0 {
+		// Below a score it was given, only a privileged process may go.
+		t.Skipf("oom_score_adj already %d, not root", base)
+	}
 	if base > 500 {
 		t.Skipf("oom_score_adj already %d", base)
 	}
