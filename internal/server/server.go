@@ -192,9 +192,8 @@ func Run(ctx context.Context, cfg *config.Config, daemonized bool) error {
 			sv.stopping()
 			s.signalShutdown() // persistence.go
 			s.Close()
-		case <-s.quit: // SHUTDOWN
+		case <-s.quit: // SHUTDOWN, or a failed load (done follows quit)
 			sv.stopping()
-		case <-s.done:
 		}
 	}()
 	s.Serve()
