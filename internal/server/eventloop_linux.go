@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -118,6 +119,30 @@ type loopConn struct {
 	mu      sync.Mutex  // guards nc and gone
 	nc      net.Conn    // set when detached (a *trackedConn)
 	gone    bool        // fd closed or handed to nc
+
+	// ended: the connection was closed or handed to a goroutine, which
+	// releases or takes over its share of the server's WaitGroup; only the
+	// first of these may happen (see claimEnd).
+	ended atomic.Bool
+}
+
+// onDoubleEnd, when set (tests), is told of a second end of one connection.
+var onDoubleEnd func(stack []byte)
+
+// claimEnd reports whether the caller is the first to end lc. A second
+// end would release the server's WaitGroup twice (a crash, at whichever
+// Done then takes it below zero) and remove a client another goroutine
+// may be serving; it is logged with its stack and skipped.
+func (s *Server) claimEnd(lc *loopConn) bool {
+	if lc.ended.CompareAndSwap(false, true) {
+		return true
+	}
+	stack := debug.Stack()
+	s.Log.Printf("BUG: connection fd=%d ended twice\n%s", lc.fd, stack)
+	if onDoubleEnd != nil {
+		onDoubleEnd(stack)
+	}
+	return false
 }
 
 func (s *Server) startLoops() {
@@ -633,6 +658,10 @@ func (s *Server) leaveLoop(lc *loopConn, next loopNext) {
 		s.endLoopConn(lc)
 		return
 	}
+	if !s.claimEnd(lc) {
+		tc.Close()
+		return
+	}
 	s.connsMu.Lock()
 	delete(s.conns, lc)
 	s.conns[tc] = struct{}{}
@@ -642,6 +671,9 @@ func (s *Server) leaveLoop(lc *loopConn, next loopNext) {
 
 // endLoopConn closes a connection that never left its loop.
 func (s *Server) endLoopConn(lc *loopConn) {
+	if !s.claimEnd(lc) {
+		return
+	}
 	lc.closing.Store(true)
 	lc.wmu.Lock()
 	lc.mu.Lock()

@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"log"
 	"net"
 	"runtime"
 	"strings"
@@ -16,6 +17,30 @@ import (
 
 	"github.com/redis/go-redis/v9"
 )
+
+// A connection ended twice is a bug the server survives (claimEnd); in
+// tests it fails the run at the second end, with that caller's stack.
+func init() {
+	onDoubleEnd = func(stack []byte) { panic("connection ended twice:\n" + string(stack)) }
+}
+
+func TestClaimEndOnce(t *testing.T) {
+	saved := onDoubleEnd
+	defer func() { onDoubleEnd = saved }()
+	reports := 0
+	onDoubleEnd = func([]byte) { reports++ }
+	s := &Server{Log: log.New(io.Discard, "", 0)}
+	lc := &loopConn{fd: -1}
+	if !s.claimEnd(lc) {
+		t.Fatal("first end refused")
+	}
+	if s.claimEnd(lc) || s.claimEnd(lc) {
+		t.Fatal("a later end was allowed")
+	}
+	if reports != 2 {
+		t.Fatalf("%d reports of a second end, want 2", reports)
+	}
+}
 
 // These tests run every connection on one event loop, so a connection
 // that waits or runs long shares its loop with the others.
