@@ -95,7 +95,7 @@ type eventLoop struct {
 	led     atomic.Bool // a goroutine holds the role
 	parked  atomic.Bool // a goroutine waits in awaitTurn
 	idle    atomic.Bool // the leader's polls find nothing: the load is light
-	unpark  chan struct{}
+	unpark  int         // eventfd (blocking): stepDown and stop wake a parked goroutine
 }
 
 // loopConn is a connection served by an event loop. It is the engine's
@@ -173,8 +173,16 @@ func (s *Server) startLoops() {
 			all.closeFDs()
 			return
 		}
+		unpark, _, errno := syscall.Syscall(syscall.SYS_EVENTFD2, 0, syscall.O_CLOEXEC, 0)
+		if errno != 0 {
+			syscall.Close(epfd)
+			syscall.Close(int(wake))
+			s.Log.Printf("Event loops unavailable (%v): serving a goroutine per connection", errno)
+			all.closeFDs()
+			return
+		}
 		l := &eventLoop{s: s, all: all, epfd: epfd, wake: int(wake), conns: map[int32]*loopConn{},
-			standby: standby, unpark: make(chan struct{}, 1)}
+			standby: standby, unpark: int(unpark)}
 		ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(wake)}
 		syscall.EpollCtl(epfd, syscall.EPOLL_CTL_ADD, int(wake), &ev)
 		all.loops = append(all.loops, l)
@@ -196,6 +204,7 @@ func (all *eventLoops) closeFDs() {
 	for _, l := range all.loops {
 		syscall.Close(l.epfd)
 		syscall.Close(l.wake)
+		syscall.Close(l.unpark)
 	}
 }
 
@@ -205,6 +214,7 @@ func (all *eventLoops) stop() {
 	one := []byte{1, 0, 0, 0, 0, 0, 0, 0}
 	for _, l := range all.loops {
 		syscall.Write(l.wake, one)
+		syscall.Write(l.unpark, one)
 	}
 	all.wg.Wait()
 	all.closeFDs()
@@ -394,11 +404,8 @@ func (l *eventLoop) block(events []syscall.EpollEvent, holding bool) (int, error
 	if !l.standby {
 		return syscall.EpollWait(l.epfd, events, -1)
 	}
-	if holding && l.stepDown() {
-		// The goroutine just woken went to this P's run queue, where it
-		// would wait for the runtime to take the P from this system call
-		// (up to milliseconds when its monitor sleeps, as in a collection).
-		runtime.Gosched()
+	if holding {
+		l.stepDown()
 	}
 	n, err := syscall.EpollWait(l.epfd, events, -1)
 	if afterWake != nil {
@@ -413,19 +420,17 @@ func (l *eventLoop) block(events []syscall.EpollEvent, holding bool) (int, error
 	return 0, errStandby
 }
 
-// stepDown gives up the leader role and wakes a goroutine waiting for
-// that. It reports whether it woke one.
-func (l *eventLoop) stepDown() bool {
+// stepDown gives up the leader role and wakes a goroutine waiting in
+// awaitTurn, if the load is light enough for it to go on (otherwise it
+// would only park again; idle turns true only just before a stepDown).
+func (l *eventLoop) stepDown() {
 	l.led.Store(false)
-	if l.parked.Load() {
-		select {
-		case l.unpark <- struct{}{}:
-			return true
-		default:
-		}
+	if l.parked.Load() && l.idle.Load() {
+		rawWrite(l.unpark, eventOne[:])
 	}
-	return false
 }
+
+var eventOne = [8]byte{1}
 
 // awaitTurn waits until no goroutine holds the leader role rather than
 // poll the events the holder will serve again and again (they stay ready
@@ -434,17 +439,25 @@ func (l *eventLoop) stepDown() bool {
 // woken for them (by each event that comes while the leader runs) and cost
 // the loop and the clients on the host CPU time for nothing (10-15% of the
 // -P 16 rate). It returns false when the server stops.
+//
+// It parks in a blocking read of an eventfd rather than on a channel: a
+// channel send readies the goroutine through the scheduler, which wakes an
+// idle thread to spin for it and steal it (under -P 1 load about 3000 times
+// a second, mostly on the CPU the clients run on); the eventfd wakes the
+// blocked thread itself, which takes the idle P back.
 func (l *eventLoop) awaitTurn() bool {
 	// parked before the checks: a stepDown after them sees parked and
 	// leaves a wake-up in unpark.
 	l.parked.Store(true)
 	defer l.parked.Store(false)
+	var buf [8]byte
 	for l.led.Load() || !l.idle.Load() {
 		select {
-		case <-l.unpark:
 		case <-l.all.quit:
 			return false
+		default:
 		}
+		syscall.Read(l.unpark, buf[:])
 	}
 	return true
 }
