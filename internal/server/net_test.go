@@ -493,3 +493,25 @@ func TestLocalOnlyGates(t *testing.T) {
 		t.Fatalf("local client: %q", got)
 	}
 }
+
+// A connection accepted while the server stops, after Serve closed the
+// ones it knew, must not keep Serve waiting for its client.
+func TestTrackClosesConnAcceptedAtShutdown(t *testing.T) {
+	s := &Server{quit: make(chan struct{}), conns: map[net.Conn]struct{}{}}
+	open, peerOpen := net.Pipe()
+	defer peerOpen.Close()
+	s.track(open)
+	if err := open.SetDeadline(time.Time{}); err != nil {
+		t.Fatalf("a connection accepted while running was closed: %v", err)
+	}
+	close(s.quit)
+	late, peer := net.Pipe()
+	defer peer.Close()
+	s.track(late)
+	if err := late.SetDeadline(time.Time{}); err == nil {
+		t.Fatal("a connection accepted after quit is still open")
+	}
+	if len(s.conns) != 2 {
+		t.Fatalf("%d connections tracked, want 2", len(s.conns))
+	}
+}

@@ -234,11 +234,24 @@ func (s *Server) acceptLoop(ln net.Listener) {
 		if tc, ok := nc.(*trackedConn); ok && s.loops != nil && s.loops.adopt(tc) {
 			continue
 		}
-		s.connsMu.Lock()
-		s.conns[nc] = struct{}{}
-		s.connsMu.Unlock()
 		s.wg.Add(1)
+		s.track(nc)
 		go s.serveConn(nc)
+	}
+}
+
+// track adds an accepted connection to the set Serve closes at shutdown.
+// One accepted as the server stops, after Serve went through the set, is
+// closed here: it would otherwise keep Serve waiting until its client
+// leaves.
+func (s *Server) track(nc net.Conn) {
+	s.connsMu.Lock()
+	s.conns[nc] = struct{}{}
+	s.connsMu.Unlock()
+	select {
+	case <-s.quit: // Serve closes quit before it goes through the set
+		nc.Close()
+	default:
 	}
 }
 
