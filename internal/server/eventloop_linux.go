@@ -56,7 +56,7 @@ type eventLoops struct {
 	s     *Server
 	loops []*eventLoop
 	next  atomic.Uint32
-	wg    sync.WaitGroup // the leaders
+	wg    sync.WaitGroup // the leaders, and the pressure watcher
 	quit  chan struct{}
 
 	// The watchdog sleeps while every loop is idle, so that an idle server
@@ -64,6 +64,8 @@ type eventLoops struct {
 	// that wakes it (otherwise a serve costs one atomic load more).
 	watchIdle atomic.Bool
 	watchWake chan struct{} // buffered: one wake-up
+
+	contended atomic.Bool // threads wait for CPUs: leaders do not poll (pressure_linux.go)
 }
 
 type eventLoop struct {
@@ -198,6 +200,8 @@ func (s *Server) startLoops() {
 		}
 	}
 	go all.watchdog()
+	all.wg.Add(1)
+	go all.watchPressure(pressureFile) // pressure_linux.go
 }
 
 func (all *eventLoops) closeFDs() {
@@ -260,10 +264,8 @@ func (all *eventLoops) adopt(tc *trackedConn) bool {
 	}
 	s := all.s
 	lc.c = s.Eng.NewClient(lc, raddr, laddr, fd)
-	s.connsMu.Lock()
-	s.conns[lc] = struct{}{}
-	s.connsMu.Unlock()
 	s.wg.Add(1)
+	s.track(lc)
 	l := all.loops[int(all.next.Add(1))%len(all.loops)]
 	lc.loop = l
 	l.mu.Lock()
@@ -360,6 +362,9 @@ func (l *eventLoop) wait(events []syscall.EpollEvent) (int, error) {
 		return l.block(events, true)
 	}
 	deadline := clock.Mono() + int64(spinWait)
+	if l.all.contended.Load() {
+		deadline = 0 // one poll, then sleep
+	}
 	for {
 		n, err := rawPoll(l.epfd, events)
 		if n != 0 || err != nil && err != syscall.EINTR {
