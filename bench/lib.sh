@@ -88,13 +88,15 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # CLIENTS and REQUESTS; a pipelined run (-P above 1) sends PIPELINED_SCALE
 # (default 10) times as many requests, so that it lasts about as long as
 # an unpipelined one: a run of a tenth of a second is a dozen CPU ticks
-# and spends a good part of itself warming up.
+# and spends a good part of itself warming up. CLIENT_THREADS above 1 runs
+# redis-benchmark with that many threads (--threads).
 bench_cpu() {
-	local srv=$1 port=$2 p=$3 pid=$4 a b out n=$REQUESTS
+	local srv=$1 port=$2 p=$3 pid=$4 a b out n=$REQUESTS threads=()
 	shift 4
 	(( p > 1 )) && n=$((REQUESTS * ${PIPELINED_SCALE:-10}))
+	(( ${CLIENT_THREADS:-1} > 1 )) && threads=(--threads "$CLIENT_THREADS")
 	a=$(cpu_ticks "$pid")
-	out=$(redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$n" -P "$p" -q --csv "$@" 2>/dev/null)
+	out=$(redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$n" -P "$p" "${threads[@]}" -q --csv "$@" 2>/dev/null)
 	b=$(cpu_ticks "$pid")
 	echo "$out" | sed -e 's/ (needed[^)]*)/_SETUP/' -e 's/ ([^)]*)//' |
 		awk -F'","' -v srv="$srv" -v p="$p" -v t=$((b - a)) -v n="$n" -v hz="$(getconf CLK_TCK)" \
