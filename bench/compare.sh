@@ -10,13 +10,13 @@
 #   bench/compare.sh [rounds] [requests]
 #   TESTS=set,get bench/compare.sh        # redis-benchmark -t tests
 #   EVALSHA=1 bench/compare.sh            # adds an EVALSHA row (small script)
-#   CLIENT_THREADS=2 bench/compare.sh     # redis-benchmark --threads 2
+#   CLIENT_PROCS=2 bench/compare.sh       # two redis-benchmark processes at once
 #
 # An unpipelined row whose replies are large (LRANGE_100) is bound by
 # redis-benchmark's one thread, which parses them: both servers then get
 # the rate the client can take, and the ratio is 1.0 within the noise.
-# With two client threads the client stops being the limit and the row
-# measures the servers again (they then share the CPUs with the client).
+# With two client processes the client stops being the limit, and on a
+# two-CPU machine the clients and the server then compete for the CPUs.
 set -euo pipefail
 ROUNDS=${1:-5}
 REQUESTS=${2:-200000}
