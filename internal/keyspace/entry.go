@@ -21,7 +21,7 @@ import "unsafe"
 type Entry struct {
 	p      unsafe.Pointer // string: key bytes then value (in the arena or not); object: *objBox
 	klen   uint32         // key length plus the flag bits below
-	vlen   uint32         // string value length
+	vlen   uint32         // string value length; boxed object: its accounted cost (memory.go)
 	vcap   uint32         // string value capacity; for objects, boxDetached or 0
 	Access uint32         // LRU clock or LFU word, for OBJECT IDLETIME/FREQ (access.go)
 	Expire int64          // Unix ms; 0 means no TTL
@@ -133,7 +133,7 @@ func StrEntryTTL(b []byte, expire int64) Entry {
 
 // ObjEntry returns a detached entry holding o.
 func ObjEntry(o Object) Entry {
-	return Entry{p: unsafe.Pointer(&objBox{obj: o}), klen: flagObj, vcap: boxDetached}
+	return Entry{p: unsafe.Pointer(&objBox{obj: o}), klen: flagObj, vcap: boxDetached, vlen: costUnits(objectCost(o))}
 }
 
 // Obj returns the non-string value, nil for a string. For a packed object
@@ -278,7 +278,7 @@ func bind(a *arena, key []byte, v *Entry) Entry {
 		if n := packable(b.obj); n >= 0 {
 			return bindPacked(a, key, b.obj, n, v.Access, v.Expire)
 		}
-		out := Entry{Access: v.Access, Expire: v.Expire}
+		out := Entry{Access: v.Access, Expire: v.Expire, vlen: v.vlen}
 		if v.vcap == boxDetached && len(key) > len(inlineBox{}.key) {
 			b.key = string(key)
 			// The caller's copy still says detached; binding the same

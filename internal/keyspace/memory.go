@@ -20,12 +20,18 @@ package keyspace
 //	used = live heap at the last GC + (estimate now - estimate at that GC)
 //
 // Only the delta since the last collection relies on the estimate, and the
-// next collection corrects whatever it got wrong (values that grow in place,
-// such as a hash gaining fields, are seen at the next collection). Reading
+// next collection corrects whatever it got wrong. A boxed collection that
+// grows or shrinks in place (LPUSH, HSET, SREM...) is re-costed when the
+// write reports it (DB.Modified) while a maxmemory limit is set, and its
+// entry keeps the cost it was
+// last counted at, which is what its removal takes back: counting a
+// removal at the collection's current size while its growth went uncounted
+// once took a million-element list's DEL to a used_memory of 0. Reading
 // the figure costs three atomic loads, cheap enough for every command when
 // maxmemory is set. The figure is process-wide, as Go's heap is.
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -194,24 +200,69 @@ func allocSize(n int) int {
 // lener is implemented by collection values.
 type lener interface{ Len() int }
 
-// objectCost estimates the heap bytes of a non-string value: a rough
-// per-element cost (the next collection corrects it).
+// objectCost estimates the heap bytes of a non-string value from its
+// length: a per-element cost a little under what the live heap shows for
+// elements of about ten bytes (a compact listpack element 6-25 bytes, a
+// set member in a hash table about 90, a hash field 100, a sorted-set
+// member 150), so that the estimate errs low and the next collection,
+// which measures, raises it; an estimate that erred high would refuse
+// writes (noeviction) or evict keys before the limit was reached.
 func objectCost(o Object) int64 {
-	if l, ok := o.(lener); ok {
-		return 64 + 48*int64(l.Len())
+	l, ok := o.(lener)
+	if !ok {
+		return 256
 	}
-	return 256
+	per := int64(48)
+	switch o.Encoding() {
+	case "listpack", "quicklist", "intset":
+		per = 8
+	case "hashtable":
+		per = 64
+		if o.Type() == "hash" {
+			per = 72
+		}
+	case "skiplist":
+		per = 112
+	case "stream":
+		per = 32
+	}
+	return 64 + per*int64(l.Len())
+}
+
+// costUnits and unitsCost keep a boxed object's accounted cost in its
+// entry's vlen, in 8-byte units (up to 32 GiB).
+func costUnits(n int64) uint32 { return uint32(min(max(n, 0)/8, math.MaxUint32)) }
+
+func unitsCost(u uint32) int64 { return int64(u) * 8 }
+
+// accountInPlace re-costs key's boxed collection after a write changed it
+// in place, and records the difference.
+func (db *DB) accountInPlace(key []byte) {
+	sh, tag := db.locate(key)
+	slot, ei := sh.t.find(tag, key)
+	if slot < 0 {
+		return
+	}
+	e := sh.t.at(ei)
+	if e.klen&(flagObj|flagPack) != flagObj {
+		return
+	}
+	now := costUnits(objectCost((*objBox)(e.p).obj))
+	if now != e.vlen {
+		db.addMem(unitsCost(now) - unitsCost(e.vlen))
+		e.vlen = now
+	}
 }
 
 // keyCost estimates the heap bytes of a stored entry's own allocations
-// (the table's chunks, indexes and arena are counted by footprint).
+// (the table's chunks, indexes and arena are counted by footprint). A
+// boxed object counts at the cost its entry records.
 func keyCost(e *Entry) int64 {
 	if e.klen&(flagObj|flagPack) == flagObj {
-		o := e.Obj()
 		if e.vcap == boxInline {
-			return boxCost + objectCost(o)
+			return boxCost + unitsCost(e.vlen)
 		}
-		return boxCost + int64(allocSize(int(e.klen&klenMask))) + objectCost(o)
+		return boxCost + int64(allocSize(int(e.klen&klenMask))) + unitsCost(e.vlen)
 	}
 	if e.klen&flagArena != 0 {
 		return 0 // in its arena's pages (table.footprint)

@@ -250,3 +250,62 @@ func TestManageGCFloorRespectsGOGC(t *testing.T) {
 		t.Fatalf("GOGC %d, want %d for the recorded live heap", got[0].Value.Uint64(), want)
 	}
 }
+
+// growObj is a collection whose length a test changes in place.
+type growObj struct{ n int }
+
+func (*growObj) Type() string     { return "list" }
+func (*growObj) Encoding() string { return "quicklist" }
+func (g *growObj) Len() int       { return g.n }
+
+// TestInPlaceGrowthAccounted: a collection that grows and shrinks in place
+// is re-costed when the write reports it, and its removal takes back what
+// was counted, not its current size re-estimated (once a DEL of a list
+// grown by LPUSH took used_memory to 0).
+func TestInPlaceGrowthAccounted(t *testing.T) {
+	ks := New(1, clock.NewFake(evNow))
+	ks.SetMemorySettings(evSettings(NoEviction, 1<<40)) // re-costing is for a limit
+	db := ks.DB(0)
+	key := []byte("queue")
+	o := &growObj{n: 1}
+	base := db.mem.Load()
+	db.Set(key, ObjEntry(o))
+	set := db.mem.Load()
+	per := objectCost(&growObj{n: 2}) - objectCost(&growObj{n: 1})
+	o.n = 100_001
+	db.Modified(key)
+	if got, want := db.mem.Load()-set, 100_000*per; got != want {
+		t.Fatalf("after growth: estimate moved by %d, want %d", got, want)
+	}
+	o.n = 50_001
+	db.Modified(key)
+	if got, want := db.mem.Load()-set, 50_000*per; got != want {
+		t.Fatalf("after shrinking: estimate moved by %d, want %d", got, want)
+	}
+	if !db.Unlink(key) {
+		t.Fatal("the key is gone")
+	}
+	// The table keeps its footprint; the key's own cost must come back.
+	if d := db.mem.Load() - base; d < 0 || d > 4096 {
+		t.Fatalf("after removal the estimate is %d bytes off where it started", d)
+	}
+}
+
+// Without a limit growth is left to the next collection, but a removal
+// still takes back only what was counted.
+func TestInPlaceGrowthRemovalWithoutLimit(t *testing.T) {
+	ks := New(1, clock.NewFake(evNow))
+	db := ks.DB(0)
+	key := []byte("queue")
+	o := &growObj{n: 1}
+	base := db.mem.Load()
+	db.Set(key, ObjEntry(o))
+	o.n = 100_001
+	db.Modified(key)
+	if !db.Unlink(key) {
+		t.Fatal("the key is gone")
+	}
+	if d := db.mem.Load() - base; d < 0 || d > 4096 {
+		t.Fatalf("after removal the estimate is %d bytes off where it started", d)
+	}
+}
