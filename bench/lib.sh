@@ -61,6 +61,24 @@ start_redwing() { # PORTVAR [args...]
 	BENCH_PIDS+=("$SERVER_PID")
 }
 
+# same_sched_group: warns when the servers started so far are in different
+# scheduler autogroups. A server that daemonized itself or was started
+# from another terminal has a session, and so a CPU share, of its own:
+# against a load generator with several threads it gets as much CPU as all
+# of them together, and the comparison is not a fair one.
+same_sched_group() {
+	local pid first="" g
+	for pid in "${BENCH_PIDS[@]}"; do
+		g=$(cat "/proc/$pid/autogroup" 2>/dev/null) || return 0
+		g=${g%% *}
+		if [ -z "$first" ]; then
+			first=$g
+		elif [ "$g" != "$first" ]; then
+			echo "warning: the servers run in different scheduler autogroups ($first, $g)" >&2
+		fi
+	done
+}
+
 # wait_ping PORT...: fails after 10 s rather than benchmark a dead server.
 wait_ping() {
 	local p
@@ -73,6 +91,7 @@ wait_ping() {
 		tail -n 5 "$WORK"/*.log >&2
 		return 1
 	done
+	same_sched_group
 }
 
 # ---------------------------------------------------------------------------
