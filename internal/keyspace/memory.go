@@ -23,10 +23,10 @@ package keyspace
 // next collection corrects whatever it got wrong. A boxed collection that
 // grows or shrinks in place (LPUSH, HSET, SREM...) is re-costed when the
 // write reports it (DB.Modified) while a maxmemory limit is set, and its
-// entry keeps the cost it was
-// last counted at, which is what its removal takes back: counting a
-// removal at the collection's current size while its growth went uncounted
-// once took a million-element list's DEL to a used_memory of 0. Reading
+// entry keeps the cost it was last counted at, which is what its removal
+// takes back: counting a removal at the collection's current size while
+// its growth went uncounted once took a million-element list's DEL to a
+// used_memory of 0. Reading
 // the figure costs three atomic loads, cheap enough for every command when
 // maxmemory is set. The figure is process-wide, as Go's heap is.
 

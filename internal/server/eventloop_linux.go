@@ -162,31 +162,16 @@ func (s *Server) startLoops() {
 	standby := s.Cfg.Bool("event-loop-standby") && runtime.GOMAXPROCS(0) > n
 	all := &eventLoops{s: s, quit: make(chan struct{}), watchWake: make(chan struct{}, 1)}
 	for i := 0; i < n; i++ {
-		epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+		epfd, wake, unpark, err := loopFDs()
 		if err != nil {
 			s.Log.Printf("Event loops unavailable (%v): serving a goroutine per connection", err)
 			all.closeFDs()
 			return
 		}
-		wake, _, errno := syscall.Syscall(syscall.SYS_EVENTFD2, 0, syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
-		if errno != 0 {
-			syscall.Close(epfd)
-			s.Log.Printf("Event loops unavailable (%v): serving a goroutine per connection", errno)
-			all.closeFDs()
-			return
-		}
-		unpark, _, errno := syscall.Syscall(syscall.SYS_EVENTFD2, 0, syscall.O_CLOEXEC, 0)
-		if errno != 0 {
-			syscall.Close(epfd)
-			syscall.Close(int(wake))
-			s.Log.Printf("Event loops unavailable (%v): serving a goroutine per connection", errno)
-			all.closeFDs()
-			return
-		}
-		l := &eventLoop{s: s, all: all, epfd: epfd, wake: int(wake), conns: map[int32]*loopConn{},
-			standby: standby, unpark: int(unpark)}
+		l := &eventLoop{s: s, all: all, epfd: epfd, wake: wake, conns: map[int32]*loopConn{},
+			standby: standby, unpark: unpark}
 		ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(wake)}
-		syscall.EpollCtl(epfd, syscall.EPOLL_CTL_ADD, int(wake), &ev)
+		syscall.EpollCtl(epfd, syscall.EPOLL_CTL_ADD, wake, &ev)
 		all.loops = append(all.loops, l)
 	}
 	s.loops = all
@@ -204,6 +189,32 @@ func (s *Server) startLoops() {
 	go all.watchPressure(pressureFile) // pressure_linux.go
 }
 
+// loopFDs opens a loop's descriptors: its epoll set, the eventfd stop()
+// wakes it through (non-blocking, polled in the set), and the eventfd a
+// parked standby blocks reading (awaitTurn). On failure none stays open.
+func loopFDs() (epfd, wake, unpark int, err error) {
+	if epfd, err = syscall.EpollCreate1(syscall.EPOLL_CLOEXEC); err != nil {
+		return
+	}
+	if wake, err = eventFD(syscall.O_NONBLOCK); err != nil {
+		syscall.Close(epfd)
+		return
+	}
+	if unpark, err = eventFD(0); err != nil {
+		syscall.Close(epfd)
+		syscall.Close(wake)
+	}
+	return
+}
+
+func eventFD(flags int) (int, error) {
+	fd, _, errno := syscall.Syscall(syscall.SYS_EVENTFD2, 0, uintptr(syscall.O_CLOEXEC|flags), 0)
+	if errno != 0 {
+		return -1, errno
+	}
+	return int(fd), nil
+}
+
 func (all *eventLoops) closeFDs() {
 	for _, l := range all.loops {
 		syscall.Close(l.epfd)
@@ -215,10 +226,9 @@ func (all *eventLoops) closeFDs() {
 // stop ends the leaders (and standbys) once every connection is gone.
 func (all *eventLoops) stop() {
 	close(all.quit)
-	one := []byte{1, 0, 0, 0, 0, 0, 0, 0}
 	for _, l := range all.loops {
-		syscall.Write(l.wake, one)
-		syscall.Write(l.unpark, one)
+		syscall.Write(l.wake, eventOne[:])
+		syscall.Write(l.unpark, eventOne[:])
 	}
 	all.wg.Wait()
 	all.closeFDs()
@@ -361,9 +371,9 @@ func (l *eventLoop) wait(events []syscall.EpollEvent) (int, error) {
 		l.spinSkip--
 		return l.block(events, true)
 	}
-	deadline := clock.Mono() + int64(spinWait)
-	if l.all.contended.Load() {
-		deadline = 0 // one poll, then sleep
+	deadline := int64(0) // threads wait for a CPU: one poll, then sleep
+	if !l.all.contended.Load() {
+		deadline = clock.Mono() + int64(spinWait)
 	}
 	for {
 		n, err := rawPoll(l.epfd, events)
@@ -435,6 +445,7 @@ func (l *eventLoop) stepDown() {
 	}
 }
 
+// eventOne is the 8-byte counter increment an eventfd write takes.
 var eventOne = [8]byte{1}
 
 // awaitTurn waits until no goroutine holds the leader role rather than
