@@ -107,30 +107,26 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # CLIENTS and REQUESTS; a pipelined run (-P above 1) sends PIPELINED_SCALE
 # (default 10) times as many requests, so that it lasts about as long as
 # an unpipelined one: a run of a tenth of a second is a dozen CPU ticks
-# and spends a good part of itself warming up. CLIENT_PROCS above 1 splits
-# the connections and requests between that many redis-benchmark processes
-# run at once; the rate is all their requests over the slowest one's time
+# and spends a good part of itself warming up. CLIENT_PROCS (default 1)
+# splits the connections and requests between that many redis-benchmark
+# processes run at once; the rate is all their requests over the slowest one's time
 # (redis-benchmark --threads times a run in steps of a quarter second).
 bench_cpu() {
 	local srv=$1 port=$2 p=$3 pid=$4 a b out n=$REQUESTS procs=${CLIENT_PROCS:-1} q pids=()
 	shift 4
 	(( p > 1 )) && n=$((REQUESTS * ${PIPELINED_SCALE:-10}))
 	a=$(cpu_ticks "$pid")
-	if (( procs > 1 )); then
-		for q in $(seq "$procs"); do
-			redis-benchmark -h 127.0.0.1 -p "$port" -c $((CLIENTS / procs)) -n $((n / procs)) -P "$p" -q --csv "$@" >"$WORK/bench.$q" 2>/dev/null &
-			pids+=($!)
-		done
-		wait "${pids[@]}"
-		# "name","rps" lines, in order: all the requests over the time the
-		# slowest process took (each sent the same number).
-		out=$(cat "$WORK"/bench.[0-9]* | awk -F'","' '$1 !~ /test/ { rps = $2; sub(/".*/, "", rps); rps += 0
-				if (!($1 in low)) { order[++k] = $1; low[$1] = rps } else if (rps < low[$1]) low[$1] = rps; runs[$1]++ }
-			END { for (i = 1; i <= k; i++) printf "%s\",\"%.2f\"\n", order[i], runs[order[i]] * low[order[i]] }')
-		rm -f "$WORK"/bench.[0-9]*
-	else
-		out=$(redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$n" -P "$p" -q --csv "$@" 2>/dev/null)
-	fi
+	for q in $(seq "$procs"); do
+		redis-benchmark -h 127.0.0.1 -p "$port" -c $((CLIENTS / procs)) -n $((n / procs)) -P "$p" -q --csv "$@" >"$WORK/bench.$q" 2>/dev/null &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	# "name","rps" lines, in order: all the requests over the time the
+	# slowest process took (each sent the same number).
+	out=$(cat "$WORK"/bench.[0-9]* | awk -F'","' '$1 !~ /test/ { rps = $2; sub(/".*/, "", rps); rps += 0
+			if (!($1 in low)) { order[++k] = $1; low[$1] = rps } else if (rps < low[$1]) low[$1] = rps; runs[$1]++ }
+		END { for (i = 1; i <= k; i++) printf "%s\",\"%.2f\"\n", order[i], runs[order[i]] * low[order[i]] }')
+	rm -f "$WORK"/bench.[0-9]*
 	b=$(cpu_ticks "$pid")
 	echo "$out" | sed -e 's/ (needed[^)]*)/_SETUP/' -e 's/ ([^)]*)//' |
 		awk -F'","' -v srv="$srv" -v p="$p" -v t=$((b - a)) -v n="$n" -v hz="$(getconf CLK_TCK)" \
