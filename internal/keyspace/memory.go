@@ -26,7 +26,10 @@ package keyspace
 // entry keeps the cost it was last counted at, which is what its removal
 // takes back: counting a removal at the collection's current size while
 // its growth went uncounted once took a million-element list's DEL to a
-// used_memory of 0. Reading
+// used_memory of 0. The record is made by a finalizer after the collection
+// ends; keys stored between the two are counted as if the collection had
+// found them live, so on a machine too loaded to run the finalizer at once
+// used_memory undercounts them until the next collection. Reading
 // the figure costs three atomic loads, cheap enough for every command when
 // maxmemory is set. The figure is process-wide, as Go's heap is.
 
