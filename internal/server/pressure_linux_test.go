@@ -34,7 +34,10 @@ func TestNextContendedHysteresis(t *testing.T) {
 		share float64
 		want  bool
 	}{
-		{0.05, false}, {0.12, false}, {0.20, true}, {0.12, true}, {0.09, true}, {0.05, false}, {0.14, false},
+		// One client process: 4-6% while polling, 15-18% while not.
+		{0.05, false}, {0.18, false}, {0.29, false},
+		// Two: 40-46%.
+		{0.42, true}, {0.25, true}, {0.21, true}, {0.18, false}, {0.29, false}, {0.31, true},
 	}
 	was := false
 	for i, st := range steps {
@@ -43,6 +46,56 @@ func TestNextContendedHysteresis(t *testing.T) {
 			t.Fatalf("step %d (share %.2f): contended %v, want %v", i, st.share, was, st.want)
 		}
 	}
+}
+
+// After probeFirst of contention the gate lets the loops poll for one
+// period; pressure during it turns the gate back on and doubles the wait
+// for the next probe (up to probeMax), and no pressure leaves it off.
+func TestPressureGateProbes(t *testing.T) {
+	g := pressureGate{probeWait: probeFirst}
+	now := time.Duration(0)
+	step := func(share float64, want bool) {
+		t.Helper()
+		now += pressureEvery
+		if got := g.next(share, now); got != want {
+			t.Fatalf("at %v (share %.2f, probe wait %v): contended %v, want %v", now, share, g.probeWait, got, want)
+		}
+	}
+	stayContended := func(d time.Duration) {
+		t.Helper()
+		for end := now + d - pressureEvery; now < end; {
+			step(0.45, true)
+		}
+	}
+	step(0.05, false)
+	step(0.45, true) // contended since now
+	stayContended(probeFirst)
+	step(0.45, false) // probe: poll for a period
+	step(0.45, true)  // polling is what the others wait for
+	stayContended(2 * probeFirst)
+	step(0.45, false)
+	step(0.45, true)
+	for _, wait := range []time.Duration{4 * probeFirst, probeMax, probeMax} {
+		if g.probeWait != wait {
+			t.Fatalf("probe wait %v, want %v", g.probeWait, wait)
+		}
+		stayContended(wait)
+		step(0.45, false)
+		step(0.45, true)
+	}
+	if g.probeWait != probeMax {
+		t.Fatalf("probe wait %v, want %v", g.probeWait, probeMax)
+	}
+	// The contention was the loops' own sleeping: polling clears it.
+	stayContended(probeMax)
+	step(0.17, false)
+	step(0.05, false)
+	if g.probeWait != probeFirst {
+		t.Fatalf("probe wait %v after a clear probe, want %v", g.probeWait, probeFirst)
+	}
+	step(0.45, true)
+	stayContended(probeFirst)
+	step(0.45, false)
 }
 
 // The loops stop polling while the pressure file shows threads waiting for
