@@ -17,21 +17,23 @@ import (
 // Redis's against 1.05 without). The kernel's pressure stall information
 // tells how much of the time some runnable thread waited for a CPU; above
 // contendedAbove the loops sleep at once, as Redis does, until it falls
-// below contendedBelow. Measured on two CPUs: 40-46% with two client
-// processes (Redis: 40%), 4-6% with one while the loops poll (Redis: 1-2%).
+// below contendedBelow. Measured on two CPUs, in 100 ms periods: 40-46%
+// with two client processes (Redis: 40%), 28-49% under the paced load with
+// forced collections of bench/memory_latency.sh, and with one client
+// process 3-11% (at most 23%) while the loops poll (Redis: 1-2%).
 //
 // Not polling can itself raise the figure: a leader that sleeps after
 // every request is woken by every client write, and the kernel often
 // queues the woken thread behind the writer on the writer's CPU. With one
 // client process that gave 15-18%, which at the earlier thresholds (15%
 // and 8%) latched the loops there after a transient, for a tenth of the
-// rate. So the thresholds sit above that, and after probeFirst of
+// rate. So contendedBelow sits above that, and after probeFirst of
 // contention the loops poll again for one period: if the pressure rises
 // above contendedAbove meanwhile they stop again and the next probe waits
 // twice as long, up to probeMax.
 const (
 	pressureEvery  = 100 * time.Millisecond
-	contendedAbove = 0.30
+	contendedAbove = 0.25
 	contendedBelow = 0.20
 	probeFirst     = time.Second
 	probeMax       = 8 * time.Second
