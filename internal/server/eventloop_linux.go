@@ -379,7 +379,7 @@ func (l *eventLoop) wait(events []syscall.EpollEvent) (int, error) {
 		deadline = clock.Mono() + int64(spinWait)
 	}
 	for {
-		n, err := rawPoll(l.epfd, events)
+		n, err := rawWait(l.epfd, events, 0)
 		if n != 0 || err != nil && err != syscall.EINTR {
 			l.spinMisses = 0
 			if l.standby && l.idle.Load() {
@@ -439,13 +439,13 @@ func (l *eventLoop) block(events []syscall.EpollEvent, holding bool) (int, error
 }
 
 // napMillis bounds a leader's nap: a wait in epoll_wait that keeps the
-// loop's P (rawNap). A wait through syscall.EpollWait lets the runtime's
+// loop's P (rawWait). A wait through syscall.EpollWait lets the runtime's
 // monitor take the P away 20 µs into it whenever no other P is idle (a
 // parked standby holds one in its read). The woken thread then finds its
 // P gone and hands the goroutine to another thread, which the kernel
 // often starts on the CPU of the client that sent the request: a
 // redis-benchmark process then woke one of the server's threads for
-// 13-18% of its requests instead of 3-5%, each wake-up cost it a context
+// 11-18% of its requests instead of 4-6%, each wake-up cost it a context
 // switch or an IPI, and an unpipelined LRANGE_100 run went 10-15% slower.
 // Past the nap the wait goes on through EpollWait, so that an idle server
 // leaves its P to the rest of the program.
@@ -455,7 +455,7 @@ const napMillis = 2
 // the program has a P to spare for its other goroutines meanwhile.
 func (l *eventLoop) sleep(events []syscall.EpollEvent, holding bool) (int, error) {
 	if holding && l.nap {
-		n, err := rawNap(l.epfd, events, napMillis)
+		n, err := rawWait(l.epfd, events, napMillis)
 		if n != 0 || err != nil {
 			return n, err // EINTR included: a preemption waits for the caller's next call
 		}

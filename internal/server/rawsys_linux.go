@@ -10,7 +10,7 @@ import (
 // (syscall.Syscall's entersyscall and exitsyscall, a few percent of a
 // loaded loop's time). Only a wait that may block goes through
 // syscall.EpollWait, so that the runtime can hand the loop's P to other
-// goroutines meanwhile; the exception is a leader's nap (rawNap).
+// goroutines meanwhile; the exception is a leader's nap (rawWait).
 
 func rawRead(fd int, p []byte) (int, error) {
 	n, _, errno := syscall.RawSyscall(syscall.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
@@ -22,19 +22,13 @@ func rawWrite(fd int, p []byte) (int, error) {
 	return rawResult(n, errno)
 }
 
-// rawPoll is epoll_wait with a zero timeout, made as epoll_pwait without a
-// signal mask: arm64 has no epoll_wait.
-func rawPoll(epfd int, events []syscall.EpollEvent) (int, error) {
-	n, _, errno := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(unsafe.SliceData(events))), uintptr(len(events)), 0, 0, 0)
-	return rawResult(n, errno)
-}
-
-// rawNap is epoll_wait with a timeout in milliseconds, made without telling
-// the scheduler: the goroutine keeps its P while the thread sleeps. A
+// rawWait is epoll_wait with a timeout in milliseconds (0: a poll), made
+// as epoll_pwait without a signal mask (arm64 has no epoll_wait). A wait
+// that sleeps (a leader's nap) keeps the goroutine's P meanwhile; a
 // preemption request (stop-the-world, forEachP) signals the thread, which
 // ends the wait with EINTR, and the caller reaches a safe point at its
 // next call.
-func rawNap(epfd int, events []syscall.EpollEvent, ms int) (int, error) {
+func rawWait(epfd int, events []syscall.EpollEvent, ms int) (int, error) {
 	n, _, errno := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(unsafe.SliceData(events))), uintptr(len(events)), uintptr(ms), 0, 0)
 	return rawResult(n, errno)
 }
