@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/redwingdb/redwing/internal/clock"
 )
 
 // A connection ended twice is a bug the server survives (claimEnd); in
@@ -438,5 +440,52 @@ func TestLoopStandbyServesWhileWokenLeaderWaits(t *testing.T) {
 	release()
 	if n, _ := b.Get(ctx, "a").Int(); n < 1 {
 		t.Fatalf("a = %d", n)
+	}
+}
+
+// The timer nap is for a loop whose clients keep many requests in flight:
+// napStreakConns connections served since the last miss, and
+// napActiveConns in the last full window. Few connections, or a streak
+// cut short, get the usual wait.
+func TestTimerNapGate(t *testing.T) {
+	l := &eventLoop{}
+	conns := make([]loopConn, 40)
+	serve := func(lcs []loopConn) {
+		for i := range lcs {
+			l.streak.add(&lcs[i].streak)
+			l.window.add(&lcs[i].window)
+		}
+	}
+	rollWindow := func() { l.windowStart = clock.Mono() - int64(napWindow) }
+
+	serve(conns)
+	serve(conns) // served twice, counted once
+	rollWindow()
+	if l.endStreak() {
+		t.Fatal("nap before a full window was seen")
+	}
+	if l.activeConns != len(conns) {
+		t.Fatalf("activeConns = %d, want %d", l.activeConns, len(conns))
+	}
+	serve(conns[:napStreakConns])
+	if !l.endStreak() {
+		t.Fatalf("no nap after a streak of %d with %d active", napStreakConns, len(conns))
+	}
+	serve(conns[:napStreakConns-1])
+	if l.endStreak() {
+		t.Fatalf("nap after a streak of %d", napStreakConns-1)
+	}
+	// The window rolls over with the 20 connections it saw since: too few.
+	serve(conns[:20])
+	rollWindow()
+	if !l.endStreak() { // judged by the window before
+		t.Fatal("no nap after a streak of 20 with 40 active")
+	}
+	if l.activeConns != 20 {
+		t.Fatalf("activeConns = %d, want 20", l.activeConns)
+	}
+	serve(conns[:20])
+	if l.endStreak() {
+		t.Fatal("nap with 20 connections active")
 	}
 }
