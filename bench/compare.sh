@@ -14,7 +14,8 @@
 #
 # An unpipelined row whose replies are large (LRANGE_100) is bound by
 # redis-benchmark's one thread, which parses them: both servers then get
-# the rate the client can take, and the ratio is 1.0 within the noise.
+# the rate the client can take, and the ratio tells how much of the
+# client's CPU the server costs it (the wake-ups it sends the server).
 # With two client processes the client stops being the limit, and on a
 # two-CPU machine the clients and the server then compete for the CPUs.
 set -euo pipefail
