@@ -411,21 +411,21 @@ func (l *eventLoop) wait(events []syscall.EpollEvent) (int, error) {
 	if !l.all.contended.Load() {
 		deadline = clock.Mono() + int64(spinWait)
 	}
-	for {
+	for napped := false; ; {
 		n, err := rawWait(l.epfd, events, 0)
 		if n != 0 || err != nil && err != syscall.EINTR {
 			return l.found(n, err)
 		}
-		if clock.Mono() > deadline {
+		now := clock.Mono()
+		if now <= deadline {
+			continue
+		}
+		// A miss: after a busy spell, one more poll past a timer nap.
+		if napped || !l.endStreak(now) || deadline == 0 || !l.nap {
 			break
 		}
-	}
-	if busy := l.endStreak(); busy && deadline != 0 && l.nap {
 		rawNanosleep(timerNap)
-		n, err := rawWait(l.epfd, events, 0)
-		if n != 0 || err != nil && err != syscall.EINTR {
-			return l.found(n, err)
-		}
+		napped = true
 	}
 	if l.spinMisses++; l.spinMisses >= spinMissLimit {
 		l.spinMisses = 0
@@ -437,13 +437,13 @@ func (l *eventLoop) wait(events []syscall.EpollEvent) (int, error) {
 	return l.block(events, true)
 }
 
-// endStreak starts a new streak at a spin that found nothing, and a new
-// window when the last one is napWindow old. It reports whether the load
-// that ended is one a timer nap pays off for.
-func (l *eventLoop) endStreak() bool {
+// endStreak starts a new streak at a spin that found nothing (at now, a
+// clock.Mono time), and a new window when the last one is napWindow old.
+// It reports whether the load that ended is one a timer nap pays off for.
+func (l *eventLoop) endStreak(now int64) bool {
 	busy := l.streak.conns >= napStreakConns && l.activeConns >= napActiveConns
 	l.streak.start()
-	if now := clock.Mono(); now-l.windowStart >= int64(napWindow) {
+	if now-l.windowStart >= int64(napWindow) {
 		l.activeConns = l.window.conns
 		l.window.start()
 		l.windowStart = now

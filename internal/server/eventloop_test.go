@@ -461,31 +461,31 @@ func TestTimerNapGate(t *testing.T) {
 	serve(conns)
 	serve(conns) // served twice, counted once
 	rollWindow()
-	if l.endStreak() {
+	if l.endStreak(clock.Mono()) {
 		t.Fatal("nap before a full window was seen")
 	}
 	if l.activeConns != len(conns) {
 		t.Fatalf("activeConns = %d, want %d", l.activeConns, len(conns))
 	}
 	serve(conns[:napStreakConns])
-	if !l.endStreak() {
+	if !l.endStreak(clock.Mono()) {
 		t.Fatalf("no nap after a streak of %d with %d active", napStreakConns, len(conns))
 	}
 	serve(conns[:napStreakConns-1])
-	if l.endStreak() {
+	if l.endStreak(clock.Mono()) {
 		t.Fatalf("nap after a streak of %d", napStreakConns-1)
 	}
 	// The window rolls over with the 20 connections it saw since: too few.
 	serve(conns[:20])
 	rollWindow()
-	if !l.endStreak() { // judged by the window before
+	if !l.endStreak(clock.Mono()) { // judged by the window before
 		t.Fatal("no nap after a streak of 20 with 40 active")
 	}
 	if l.activeConns != 20 {
 		t.Fatalf("activeConns = %d, want 20", l.activeConns)
 	}
 	serve(conns[:20])
-	if l.endStreak() {
+	if l.endStreak(clock.Mono()) {
 		t.Fatal("nap with 20 connections active")
 	}
 }
